@@ -1,0 +1,33 @@
+//===- InitAll.cpp - register everything norm-mlir provides ---------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "Norm/InitAll.h"
+
+#include "Norm/Dialect/Norm/IR/NormDialect.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+using namespace mlir;
+
+void norm::registerAllNormDialects(DialectRegistry &registry) {
+  registry.insert<norm::NormDialect>();
+}
+
+void norm::registerAllNormPasses() {}
+
+void norm::registerEverything(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  // Without the translations gpu-module-to-binary and the JIT cannot turn
+  // the LLVM dialect (host and device) into LLVM IR.
+  registerAllToLLVMIRTranslations(registry);
+  registerAllNormDialects(registry);
+  registerAllPasses();
+  registerAllNormPasses();
+}

@@ -1,0 +1,82 @@
+# -*- Python -*-
+# lit configuration of the norm-mlir test suite.
+
+import os
+import shutil
+import subprocess
+
+import lit.formats
+import lit.util
+from lit.llvm import llvm_config
+
+config.name = "NORM"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".py", ".test"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "lit.local.cfg"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.norm_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+# lit scrubs the environment; the CUDA toolkit location must survive it.
+llvm_config.with_system_environment(["CUDA_HOME", "CUDA_ROOT", "CUDA_PATH", "HOME"])
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("CUDA_HOME", config.cuda_home)
+
+# Debian's python has numpy (and torch); the tests use it for references.
+config.python_executable = "/usr/bin/python3"
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%norm_lib_dir", config.norm_lib_dir))
+config.substitutions.append(("%norm_src_root", config.norm_src_root))
+config.substitutions.append(("%shlibext", ".so"))
+config.substitutions.append(
+    ("%mlir_runner_utils", os.path.join(config.mlir_lib_dir, "libmlir_runner_utils.so")))
+config.substitutions.append(
+    ("%mlir_c_runner_utils", os.path.join(config.mlir_lib_dir, "libmlir_c_runner_utils.so")))
+config.substitutions.append(("%cuda_home", config.cuda_home))
+
+tool_dirs = [config.norm_tools_dir, config.llvm_tools_dir]
+tools = ["norm-opt", "norm-runner", "mlir-opt", "mlir-runner", "mlir-translate"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# PYTHONPATH for the Python package tests.
+llvm_config.with_environment("PYTHONPATH", os.path.join(config.norm_src_root, "python"),
+                             append_path=True)
+llvm_config.with_environment("NORM_MLIR_BUILD_DIR", config.norm_obj_root)
+
+def _python_has(module):
+    try:
+        return subprocess.run([config.python_executable, "-c", "import " + module],
+                              capture_output=True, timeout=120).returncode == 0
+    except Exception:
+        return False
+
+if _python_has("numpy"):
+    config.available_features.add("numpy")
+if _python_has("torch"):
+    config.available_features.add("torch")
+
+ptxas = shutil.which("ptxas") or (
+    os.path.join(config.cuda_home, "bin", "ptxas")
+    if os.path.exists(os.path.join(config.cuda_home, "bin", "ptxas")) else None)
+if ptxas and os.path.exists(os.path.join(config.cuda_home, "nvvm", "libdevice", "libdevice.10.bc")):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+
+# A usable CUDA GPU: a driver library and at least one device.
+def _has_cuda_gpu():
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return False
+    try:
+        out = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=30)
+        return out.returncode == 0 and "GPU" in out.stdout
+    except Exception:
+        return False
+
+if _has_cuda_gpu():
+    config.available_features.add("cuda-gpu")
+
+if os.path.exists(os.path.join(config.llvm_shlib_dir, "libomp.so")) or \
+   os.path.exists("/usr/lib/x86_64-linux-gnu/libomp.so.5"):
+    config.available_features.add("openmp")
