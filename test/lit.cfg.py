@@ -25,7 +25,13 @@ llvm_config.with_environment("CUDA_HOME", config.cuda_home)
 # Debian's python has numpy (and torch); the tests use it for references.
 config.python_executable = "/usr/bin/python3"
 config.substitutions.append(("%python", config.python_executable))
+# MLIRConfig.cmake does not define MLIR_LIB_DIR; the runner utils live in
+# LLVM's library dir.
+if not config.mlir_lib_dir:
+    config.mlir_lib_dir = config.llvm_shlib_dir
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%llvm_shlib_dir", config.llvm_shlib_dir))
+config.substitutions.append(("%libomp", os.path.join(config.llvm_shlib_dir, "libomp.so")))
 config.substitutions.append(("%norm_lib_dir", config.norm_lib_dir))
 config.substitutions.append(("%norm_src_root", config.norm_src_root))
 config.substitutions.append(("%shlibext", ".so"))

@@ -6,7 +6,10 @@
 
 #include "Norm/InitAll.h"
 
+#include "Norm/Codegen/CPU/Passes.h"
+#include "Norm/Conversion/Passes.h"
 #include "Norm/Dialect/Norm/IR/NormDialect.h"
+#include "Norm/Pipelines/CPUPipeline.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -17,9 +20,14 @@ using namespace mlir;
 
 void norm::registerAllNormDialects(DialectRegistry &registry) {
   registry.insert<norm::NormDialect>();
+  registerNormAggregatedOpInterfaceExternalModels(registry);
 }
 
-void norm::registerAllNormPasses() {}
+void norm::registerAllNormPasses() {
+  registerNormConversionPasses();
+  registerNormCPUPasses();
+  registerNormLowerToCPUPipeline();
+}
 
 void norm::registerEverything(DialectRegistry &registry) {
   registerAllDialects(registry);

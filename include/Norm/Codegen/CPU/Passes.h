@@ -1,0 +1,30 @@
+//===- Passes.h - norm CPU code generation passes ---------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NORM_CODEGEN_CPU_PASSES_H
+#define NORM_CODEGEN_CPU_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+namespace norm {
+
+#define GEN_PASS_DECL
+#include "Norm/Codegen/CPU/Passes.h.inc"
+
+/// Elementwise fusion that also fuses multi-use producers read through a
+/// permutation map (see norm-fuse-elementwise).
+void populateNormElementwiseFusionPatterns(RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "Norm/Codegen/CPU/Passes.h.inc"
+
+} // namespace norm
+} // namespace mlir
+
+#endif // NORM_CODEGEN_CPU_PASSES_H

@@ -1,0 +1,99 @@
+//===- Passes.td - norm CPU code generation passes ---------*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The passes behind `norm-lower-to-cpu`. They work on linalg on tensors (the
+// output of convert-norm-to-linalg, or any row-wise linalg a user writes) and
+// are usable on their own by embedders.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NORM_CODEGEN_CPU_PASSES_TD
+#define NORM_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def NormFuseElementwise : Pass<"norm-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuse elementwise producers and consumers into row-wise linalg ops";
+  let description = [{
+    Fuses elementwise `linalg.generic` producers into their `linalg` consumers
+    when the consumer reads the producer's result through a permutation map,
+    even when the producer has several users (it is then recomputed in each
+    consumer, which is cheaper than a round trip through memory for
+    memory-bound row ops). Producers read through a broadcast map, such as a
+    per-row statistic, are not fused, so that they stay computed once per row.
+
+    ```mlir
+    %s = linalg.generic {iterator_types = ["parallel", "parallel"]} ins(%x, %r) ... // x + r
+    %ss = linalg.generic {iterator_types = ["parallel", "reduction"]} ins(%s) ...
+    %y = linalg.generic {iterator_types = ["parallel", "parallel"]} ins(%s, %rstd, %w) ...
+    ```
+    becomes one reduction and one elementwise op, both reading `%x` and `%r`.
+  }];
+  let dependentDialects = ["linalg::LinalgDialect", "affine::AffineDialect"];
+}
+
+def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
+  let summary = "Tile row-wise linalg ops over rows and fuse their producers";
+  let description = [{
+    Tiles every terminal row-parallel `linalg` op (one whose leading loops are
+    parallel and whose result leaves the linalg graph) over its leading
+    dimensions with `scf.forall`, fusing all producers (reductions over the
+    last dimension, per-row statistics, fills) into the loop with
+    `scf::tileConsumerAndFuseProducersUsingSCF`. A producer whose result is
+    also used outside (e.g. a saved statistic) is yielded from the loop.
+
+    Ops that reduce over the rows (parameter gradients) are tiled into
+    `threads` contiguous row chunks with per-chunk partial results, merged
+    after the loop in a fixed order (deterministic). The row-parallel ops of a
+    gradient (dx) are tiled over rows as in the forward case; the two loops
+    are not fused yet, so a gradient reads x and dy twice.
+  }];
+  let options = [
+    Option<"rowTile", "row-tile", "int64_t", "0",
+           "Rows per tile (0: chosen from D so that a tile is about 16 KiB)">,
+    Option<"numThreads", "threads", "int64_t", "2",
+           "Row chunks for ops that reduce over rows (parameter gradients)">,
+  ];
+  let dependentDialects = ["scf::SCFDialect", "linalg::LinalgDialect",
+                           "tensor::TensorDialect", "affine::AffineDialect"];
+}
+
+def NormVectorizeRows : Pass<"norm-vectorize-rows", "func::FuncOp"> {
+  let summary = "Vectorize row tiles along the normalized dimension";
+  let description = [{
+    Inside row tiles, tiles every `linalg` op along its last dimension by
+    `vector-width` x `unroll` elements (reductions keep that many independent
+    f32 partial sums, merged by one horizontal reduction per row), peels the
+    remainder and vectorizes both parts (the remainder with masks), then
+    hoists the loop-carried partial sums into vector registers.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "f32 lanes of one vector register">,
+    Option<"unroll", "unroll", "int64_t", "4",
+           "Independent vectors per step (accumulators of a reduction)">,
+  ];
+  let dependentDialects = ["scf::SCFDialect", "linalg::LinalgDialect",
+                           "tensor::TensorDialect", "vector::VectorDialect",
+                           "affine::AffineDialect", "arith::ArithDialect"];
+}
+
+def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
+  let summary = "Lower vector transfers to loads/stores; stream stores in loops";
+  let description = [{
+    Lowers 1-D `vector.transfer_read`/`transfer_write` on memrefs to
+    `vector.load`/`store` (masked ones to `maskedload`/`maskedstore`), then,
+    when `enable` is set, marks the `vector.store` ops inside loops
+    `nontemporal`, so outputs much larger than the caches are streamed to
+    memory without a read for ownership (stack temporaries are left alone).
+  }];
+  let options = [
+    Option<"enable", "enable", "bool", "true", "Mark stores in loops non-temporal">,
+  ];
+  let dependentDialects = ["vector::VectorDialect"];
+}
+
+#endif // NORM_CODEGEN_CPU_PASSES_TD

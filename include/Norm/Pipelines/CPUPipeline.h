@@ -1,0 +1,46 @@
+//===- CPUPipeline.h - the norm-lower-to-cpu pipeline -----------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NORM_PIPELINES_CPUPIPELINE_H
+#define NORM_PIPELINES_CPUPIPELINE_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+namespace norm {
+
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes per vector register (16 for AVX-512, 8 for AVX2)"),
+      llvm::cl::init(16)};
+  PassOptions::Option<int64_t> unroll{
+      *this, "unroll",
+      llvm::cl::desc("Independent vectors per step along D (reduction accumulators)"),
+      llvm::cl::init(4)};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("OpenMP threads over rows: 0 = all cores, 1 = serial code without OpenMP"),
+      llvm::cl::init(0)};
+  PassOptions::Option<bool> nontemporal{
+      *this, "nontemporal",
+      llvm::cl::desc("Stream stores inside row loops past the caches (for outputs larger than the LLC)"),
+      llvm::cl::init(true)};
+};
+
+/// Adds the passes of norm-lower-to-cpu: norm (or row-wise linalg) on tensors
+/// to the LLVM dialect, fused over rows, vectorized and multithreaded.
+void buildNormLowerToCPUPipeline(OpPassManager &pm,
+                                 const CPUPipelineOptions &options);
+
+/// Registers `norm-lower-to-cpu` with the global pass pipeline registry.
+void registerNormLowerToCPUPipeline();
+
+} // namespace norm
+} // namespace mlir
+
+#endif // NORM_PIPELINES_CPUPIPELINE_H

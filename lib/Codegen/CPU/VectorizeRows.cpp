@@ -1,0 +1,220 @@
+//===- VectorizeRows.cpp - vectorize row tiles along D ---------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// After norm-tile-rows, each row tile holds linalg ops over one row. Here
+// every such op is tiled along its last dimension by `vector-width * unroll`
+// elements, the loop is peeled so that the main part has full, unmasked
+// vectors, and both parts are vectorized with the upstream linalg vectorizer
+// (the remainder with masks, which handles any D). A reduction along D is
+// tiled with a partial-reduction strategy: the loop carries `unroll`
+// independent vectors of partial sums (breaking the FMA latency chain) and one
+// horizontal reduction per row merges them after the loop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Norm/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace mlir::norm {
+#define GEN_PASS_DEF_NORMVECTORIZEROWS
+#include "Norm/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::norm
+
+using namespace mlir;
+
+namespace {
+
+/// The static loop ranges of `op`, with ShapedType::kDynamic where unknown.
+SmallVector<int64_t> staticRanges(linalg::LinalgOp op) {
+  return op.getStaticLoopRanges();
+}
+
+/// True when every loop but the last has extent 1: the op works on one row.
+bool isSingleRow(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = staticRanges(op);
+  return !ranges.empty() &&
+         llvm::all_of(ArrayRef(ranges).drop_back(),
+                      [](int64_t r) { return r == 1; });
+}
+
+/// Row tiles are the bodies of the scf.forall loops made by norm-tile-rows.
+bool isInRowTile(Operation *op) {
+  return op->getParentOfType<scf::ForallOp>() != nullptr;
+}
+
+/// A per-row statistic is written to a one-element tensor and read back
+/// broadcast along the row. Forward the value instead, so it stays in a
+/// register rather than round-tripping through a temporary buffer:
+///   %t = vector.transfer_write %v, %buf[%c0] : vector<1xf32>, tensor<1xf32>
+///   %b = vector.transfer_read %t[%c0], %pad {permutation_map = (d0) -> (0)}
+/// becomes a vector.broadcast of the element of %v.
+struct ForwardBroadcastStatistic : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto write = read.getBase().getDefiningOp<vector::TransferWriteOp>();
+    if (!write || write.getMask() || read.getMask())
+      return failure();
+    auto written = dyn_cast<VectorType>(write.getVector().getType());
+    if (!written || written.getNumElements() != 1 ||
+        write.getIndices() != read.getIndices())
+      return failure();
+    auto sourceType = dyn_cast<RankedTensorType>(write.getBase().getType());
+    if (!sourceType || sourceType.getNumElements() != 1)
+      return failure();
+    // Every result dimension of the read must broadcast the single element.
+    if (!llvm::all_of(read.getPermutationMap().getResults(), [](AffineExpr e) {
+          auto c = dyn_cast<AffineConstantExpr>(e);
+          return c && c.getValue() == 0;
+        }))
+      return failure();
+    SmallVector<int64_t> zeros(written.getRank(), 0);
+    Value scalar =
+        vector::ExtractOp::create(rewriter, read.getLoc(), write.getVector(), zeros);
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(read, read.getVectorType(),
+                                                     scalar);
+    return success();
+  }
+};
+
+struct NormVectorizeRowsPass
+    : norm::impl::NormVectorizeRowsBase<NormVectorizeRowsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *ctx = &getContext();
+    IRRewriter rewriter(ctx);
+    int64_t step = vectorWidth * unroll;
+
+    // 1. Tile every single-row op with a long last dimension along it.
+    SmallVector<linalg::LinalgOp> rowOps;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && isInRowTile(op) && isSingleRow(op) &&
+          (ShapedType::isDynamic(staticRanges(op).back()) ||
+           staticRanges(op).back() > step))
+        rowOps.push_back(op);
+    });
+    SmallVector<Operation *> toVectorize;
+    for (linalg::LinalgOp op : rowOps) {
+      if (failed(tileAlongRow(rewriter, op, step, toVectorize)))
+        return signalPassFailure();
+    }
+
+    // 2. Vectorize: the tiled ops (full or masked tiles), then every other
+    // small static linalg op (fills, per-row statistics, merges).
+    // Only full tiles are vectorized: a remainder (D not a multiple of the
+    // step) stays a scalar loop of fewer than `step` elements.
+    for (Operation *op : toVectorize) {
+      auto linalgOp = cast<linalg::LinalgOp>(op);
+      if (linalgOp.hasDynamicShape())
+        continue;
+      SmallVector<int64_t> sizes;
+      if (failed(linalg::vectorizeOpPrecondition(op, sizes)))
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> result =
+          linalg::vectorize(rewriter, op, sizes);
+      if (failed(result))
+        continue; // stays scalar; lowered to loops later
+      rewriter.replaceOp(op, result->replacements);
+    }
+    SmallVector<linalg::LinalgOp> rest;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && !op.hasDynamicShape() &&
+          isInRowTile(op) && isSingleRow(op))
+        rest.push_back(op);
+    });
+    for (linalg::LinalgOp op : rest) {
+      if (failed(linalg::vectorizeOpPrecondition(op)))
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> result =
+          linalg::vectorize(rewriter, op);
+      if (succeeded(result))
+        rewriter.replaceOp(op, result->replacements);
+    }
+
+    // 3. Clean up: fold slices into transfers, drop unit dims, and hoist the
+    // loop-carried partial sums into vector iter_args.
+    RewritePatternSet patterns(ctx);
+    patterns.add<ForwardBroadcastStatistic>(ctx);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateSinkVectorOpsPatterns(patterns);
+    vector::populateVectorReductionToContractPatterns(patterns);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, ctx);
+    scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+    func.walk([&](scf::ForOp loop) {
+      hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(*loop));
+    });
+  }
+
+  /// Tiles `op` along its last loop by `step` (a partial reduction when that
+  /// loop reduces) and peels the remainder; records the ops to vectorize.
+  LogicalResult tileAlongRow(RewriterBase &rewriter, linalg::LinalgOp op,
+                             int64_t step,
+                             SmallVectorImpl<Operation *> &toVectorize) {
+    unsigned n = op.getNumLoops();
+    SmallVector<OpFoldResult> sizes(n, rewriter.getIndexAttr(0));
+    sizes.back() = rewriter.getIndexAttr(step);
+    scf::SCFTilingOptions options;
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+    options.setTileSizes(sizes);
+    bool reduction =
+        op.getIteratorTypesArray().back() == utils::IteratorType::reduction;
+    if (reduction) {
+      options.setReductionTilingStrategy(
+          ReductionTilingStrategy::PartialReductionOuterReduction);
+      options.setReductionDims({n - 1});
+    }
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled))
+      return op->emitOpError("norm-vectorize-rows: tiling along D failed");
+    rewriter.replaceOp(op, tiled->replacements);
+    for (Operation *merge : tiled->mergeOps)
+      toVectorize.push_back(merge);
+
+    auto loop = cast<scf::ForOp>(tiled->loops.front().getOperation());
+    scf::ForOp remainder;
+    // Peeling fails when the trip count divides evenly: nothing to peel.
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
+    for (scf::ForOp l : {loop, remainder}) {
+      if (!l)
+        continue;
+      l.getBody()->walk([&](linalg::LinalgOp inner) {
+        toVectorize.push_back(inner);
+      });
+    }
+    return success();
+  }
+};
+
+} // namespace

@@ -1,0 +1,372 @@
+//===- Npy.cpp - NumPy .npy files for the runner --------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// Format reference: numpy/lib/format.py. A file is the magic "\x93NUMPY", a
+// major and a minor version byte, the header length (2 bytes little-endian
+// for 1.0, 4 bytes for 2.0/3.0), then a Python dict literal
+// {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } padded with
+// spaces and a newline so that the data starts 64-byte aligned.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Norm/ExecutionEngine/Npy.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::norm;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+llvm::StringRef norm::getNpyDescr(NpyDType dtype) {
+  switch (dtype) {
+  case NpyDType::F16:
+    return "<f2";
+  case NpyDType::F32:
+    return "<f4";
+  case NpyDType::F64:
+    return "<f8";
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+size_t norm::getNpyDTypeSize(NpyDType dtype) {
+  switch (dtype) {
+  case NpyDType::F16:
+    return 2;
+  case NpyDType::F32:
+    return 4;
+  case NpyDType::F64:
+    return 8;
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+AlignedBuffer::AlignedBuffer(size_t bytes) : bytes(bytes) {
+  // aligned_alloc wants a size that is a multiple of the alignment.
+  ptr.reset(aligned_alloc(64, std::max<size_t>(64, (bytes + 63) / 64 * 64)));
+}
+
+int64_t NpyArray::getNumElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Parser of the header dict. Accepts what numpy writes and a little more
+/// (any key order, either quote style, optional trailing commas).
+class HeaderParser {
+public:
+  explicit HeaderParser(llvm::StringRef text) : rest(text) {}
+
+  llvm::Error parse(std::string &descr, bool &fortranOrder,
+                    llvm::SmallVectorImpl<int64_t> &shape) {
+    bool haveDescr = false, haveOrder = false, haveShape = false;
+    if (!consume('{'))
+      return makeError("header is not a dict");
+    while (!consume('}')) {
+      std::string key;
+      if (!parseString(key) || !consume(':'))
+        return makeError("malformed header dict");
+      if (key == "descr") {
+        if (!parseString(descr))
+          return makeError("'descr' is not a string");
+        haveDescr = true;
+      } else if (key == "fortran_order") {
+        skipSpace();
+        if (rest.consume_front("True"))
+          fortranOrder = true;
+        else if (rest.consume_front("False"))
+          fortranOrder = false;
+        else
+          return makeError("'fortran_order' is not True or False");
+        haveOrder = true;
+      } else if (key == "shape") {
+        if (!consume('('))
+          return makeError("'shape' is not a tuple");
+        while (!consume(')')) {
+          skipSpace();
+          size_t len = 0;
+          while (len < rest.size() && llvm::isDigit(rest[len]))
+            ++len;
+          uint64_t dim;
+          if (len == 0 || rest.take_front(len).getAsInteger(10, dim) ||
+              dim > (uint64_t(1) << 48))
+            return makeError("bad dimension in 'shape'");
+          shape.push_back(static_cast<int64_t>(dim));
+          rest = rest.drop_front(len);
+          skipSpace();
+          // numpy may write a trailing 'L' on Python 2 longs.
+          rest.consume_front("L");
+          if (!consume(',') && !peek(')'))
+            return makeError("malformed 'shape' tuple");
+        }
+        haveShape = true;
+      } else {
+        return makeError("unknown header key '" + key + "'");
+      }
+      if (!consume(',') && !peek('}'))
+        return makeError("malformed header dict");
+    }
+    if (!haveDescr || !haveOrder || !haveShape)
+      return makeError("header lacks 'descr', 'fortran_order' or 'shape'");
+    return llvm::Error::success();
+  }
+
+private:
+  void skipSpace() { rest = rest.ltrim(); }
+  bool peek(char c) {
+    skipSpace();
+    return rest.starts_with(llvm::StringRef(&c, 1));
+  }
+  bool consume(char c) {
+    skipSpace();
+    return rest.consume_front(llvm::StringRef(&c, 1));
+  }
+  bool parseString(std::string &out) {
+    skipSpace();
+    if (rest.empty() || (rest[0] != '\'' && rest[0] != '"'))
+      return false;
+    char quote = rest[0];
+    size_t end = rest.find(quote, 1);
+    if (end == llvm::StringRef::npos)
+      return false;
+    out = rest.slice(1, end).str();
+    rest = rest.drop_front(end + 1);
+    return true;
+  }
+
+  llvm::StringRef rest;
+};
+} // namespace
+
+llvm::Expected<NpyArray> norm::parseNpy(llvm::StringRef bytes,
+                                        llvm::StringRef name) {
+  auto fail = [&](const llvm::Twine &why) {
+    return makeError("bad .npy file '" + name + "': " + why);
+  };
+  if (!bytes.starts_with("\x93NUMPY"))
+    return fail("missing the \\x93NUMPY magic (not a .npy file)");
+  if (bytes.size() < 10)
+    return fail("truncated header");
+  unsigned major = static_cast<uint8_t>(bytes[6]);
+  size_t headerLen, headerStart;
+  if (major == 1) {
+    headerLen = static_cast<uint8_t>(bytes[8]) |
+                (static_cast<size_t>(static_cast<uint8_t>(bytes[9])) << 8);
+    headerStart = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12)
+      return fail("truncated header");
+    headerLen = 0;
+    for (int i = 0; i < 4; ++i)
+      headerLen |= static_cast<size_t>(static_cast<uint8_t>(bytes[8 + i]))
+                   << (8 * i);
+    headerStart = 12;
+  } else {
+    return fail("unsupported format version " + llvm::Twine(major) + "." +
+                llvm::Twine(static_cast<unsigned>(
+                    static_cast<uint8_t>(bytes[7]))));
+  }
+  if (bytes.size() < headerStart + headerLen)
+    return fail("truncated header");
+  llvm::StringRef header = bytes.substr(headerStart, headerLen);
+
+  std::string descr;
+  bool fortranOrder = false;
+  NpyArray array;
+  if (llvm::Error err =
+          HeaderParser(header).parse(descr, fortranOrder, array.shape))
+    return fail(llvm::toString(std::move(err)));
+  if (fortranOrder)
+    return fail("Fortran-order arrays are not supported; save a "
+                "C-contiguous array (numpy.ascontiguousarray)");
+  // '|' and '=' appear for byte-order-less or native types; on this
+  // little-endian host '=' is little-endian too.
+  if (descr.size() == 3 && descr[0] == '=')
+    descr[0] = '<';
+  if (descr == "<f2")
+    array.dtype = NpyDType::F16;
+  else if (descr == "<f4")
+    array.dtype = NpyDType::F32;
+  else if (descr == "<f8")
+    array.dtype = NpyDType::F64;
+  else
+    return fail("unsupported dtype '" + descr +
+                "' (supported: '<f2', '<f4', '<f8')");
+
+  size_t dataStart = headerStart + headerLen;
+  size_t elementSize = getNpyDTypeSize(array.dtype);
+  uint64_t numElements = 1;
+  for (int64_t d : array.shape) {
+    if (d != 0 && numElements > (UINT64_MAX / 16) / static_cast<uint64_t>(d))
+      return fail("shape too large");
+    numElements *= d;
+  }
+  uint64_t dataBytes = numElements * elementSize;
+  if (bytes.size() - dataStart < dataBytes)
+    return fail("truncated data: expected " + llvm::Twine(dataBytes) +
+                " bytes, found " + llvm::Twine(bytes.size() - dataStart));
+  if (bytes.size() - dataStart > dataBytes)
+    return fail("trailing bytes after the data (" +
+                llvm::Twine(bytes.size() - dataStart - dataBytes) + ")");
+  array.buffer = AlignedBuffer(dataBytes);
+  if (!array.buffer)
+    return fail("out of memory");
+  if (dataBytes)
+    std::memcpy(array.buffer.data(), bytes.data() + dataStart, dataBytes);
+  return std::move(array);
+}
+
+llvm::Expected<NpyArray> norm::readNpyFile(llvm::StringRef path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  if (!file)
+    return makeError("cannot open '" + path +
+                     "': " + file.getError().message());
+  return parseNpy((*file)->getBuffer(), path);
+}
+
+//===----------------------------------------------------------------------===//
+// Writing
+//===----------------------------------------------------------------------===//
+
+llvm::Error norm::writeNpyFile(llvm::StringRef path, NpyDType dtype,
+                               llvm::ArrayRef<int64_t> shape,
+                               const void *data) {
+  std::string dict = "{'descr': '" + getNpyDescr(dtype).str() +
+                     "', 'fortran_order': False, 'shape': (";
+  int64_t numElements = 1;
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    dict += (i ? ", " : "") + std::to_string(d);
+    numElements *= d;
+  }
+  // A 1-tuple needs its trailing comma: "(5,)".
+  dict += shape.size() == 1 ? ",)" : ")";
+  dict += ", }";
+  // Version 1.0 if the header fits in 65535 bytes, like numpy.
+  bool v1 = dict.size() + 11 + 10 < 65536;
+  size_t prefix = v1 ? 10 : 12;
+  size_t total = (prefix + dict.size() + 1 + 63) / 64 * 64;
+  dict.append(total - prefix - dict.size() - 1, ' ');
+  dict += '\n';
+
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot write '" + path + "': " + ec.message());
+  os << "\x93NUMPY";
+  size_t len = dict.size();
+  if (v1) {
+    os << '\x01' << '\x00' << static_cast<char>(len & 0xff)
+       << static_cast<char>(len >> 8);
+  } else {
+    os << '\x02' << '\x00';
+    for (int i = 0; i < 4; ++i)
+      os << static_cast<char>((len >> (8 * i)) & 0xff);
+  }
+  os << dict;
+  os.write(static_cast<const char *>(data),
+           numElements * getNpyDTypeSize(dtype));
+  os.close();
+  if (os.has_error()) {
+    std::string why = os.error().message();
+    os.clear_error();
+    return makeError("cannot write '" + path + "': " + why);
+  }
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conversions
+//===----------------------------------------------------------------------===//
+
+uint16_t norm::convertF32ToBF16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  if (std::isnan(value))
+    return static_cast<uint16_t>((bits >> 16) | 0x0040);
+  uint32_t lsb = (bits >> 16) & 1;
+  bits += 0x7fff + lsb;
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+float norm::convertBF16ToF32(uint16_t bits) {
+  uint32_t wide = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &wide, 4);
+  return value;
+}
+
+NpyDType norm::getNpyDTypeFor(ElementType type) {
+  switch (type) {
+  case ElementType::F32:
+  case ElementType::BF16:
+    return NpyDType::F32;
+  case ElementType::F16:
+    return NpyDType::F16;
+  case ElementType::F64:
+    return NpyDType::F64;
+  }
+  llvm_unreachable("unknown element type");
+}
+
+llvm::Expected<AlignedBuffer>
+norm::convertNpyToArgument(const NpyArray &array, ElementType type,
+                           llvm::StringRef what) {
+  NpyDType expected = getNpyDTypeFor(type);
+  if (array.dtype != expected)
+    return makeError("dtype mismatch for " + what + ": a " +
+                     getElementTypeName(type) + " tensor needs a '" +
+                     getNpyDescr(expected) + "' array" +
+                     (type == ElementType::BF16 ? " (bf16 is given as f32)"
+                                                : "") +
+                     ", got '" + getNpyDescr(array.dtype) + "'");
+  int64_t n = array.getNumElements();
+  AlignedBuffer out(n * getElementTypeSize(type));
+  if (!out)
+    return makeError("out of memory for " + what);
+  if (type == ElementType::BF16) {
+    const float *src = static_cast<const float *>(array.buffer.data());
+    uint16_t *dst = static_cast<uint16_t *>(out.data());
+    for (int64_t i = 0; i < n; ++i)
+      dst[i] = convertF32ToBF16(src[i]);
+  } else if (n) {
+    std::memcpy(out.data(), array.buffer.data(), out.size());
+  }
+  return std::move(out);
+}
+
+llvm::Error norm::writeResultAsNpy(llvm::StringRef path,
+                                   const ResultBuffer &result) {
+  if (result.elementType != ElementType::BF16)
+    return writeNpyFile(path, getNpyDTypeFor(result.elementType), result.shape,
+                        result.data);
+  int64_t n = result.getNumElements();
+  AlignedBuffer wide(n * 4);
+  if (!wide)
+    return makeError("out of memory writing '" + path + "'");
+  const uint16_t *src = static_cast<const uint16_t *>(result.data);
+  float *dst = static_cast<float *>(wide.data());
+  for (int64_t i = 0; i < n; ++i)
+    dst[i] = convertBF16ToF32(src[i]);
+  return writeNpyFile(path, NpyDType::F32, result.shape, wide.data());
+}

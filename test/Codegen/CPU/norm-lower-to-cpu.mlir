@@ -1,0 +1,54 @@
+// The fused loop structure made by norm-lower-to-cpu: a residual add before
+// the norm and a scale after it end up in one parallel loop over rows, with
+// vector code along D and OpenMP threads.
+// RUN: norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{threads=2})" --mlir-print-ir-before=convert-scf-to-openmp 2>&1 >/dev/null | FileCheck %s --check-prefix=LOOPS
+// RUN: norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{threads=2})" | FileCheck %s --check-prefix=LLVM
+// RUN: norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{threads=1})" | FileCheck %s --check-prefix=SERIAL
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @residual_rmsnorm_scale(%x: tensor<?x4096xf32>, %r: tensor<?x4096xf32>, %w: tensor<4096xf32>) -> tensor<?x4096xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4096xf32>
+  %e = tensor.empty(%n) : tensor<?x4096xf32>
+  %s = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %r : tensor<?x4096xf32>, tensor<?x4096xf32>) outs(%e : tensor<?x4096xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %t = arith.addf %a, %b : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4096xf32>
+  %y = norm.rmsnorm %s, %w {epsilon = 1.0e-06 : f32} : (tensor<?x4096xf32>, tensor<4096xf32>) -> tensor<?x4096xf32>
+  %z = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%y : tensor<?x4096xf32>) outs(%e : tensor<?x4096xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %c2 = arith.constant 2.0 : f32
+    %t = arith.mulf %a, %c2 : f32
+    linalg.yield %t : f32
+  } -> tensor<?x4096xf32>
+  return %z : tensor<?x4096xf32>
+}
+
+// One parallel loop over rows; inside it, the sum of squares of x + r with
+// vector<64xf32> partial sums, one horizontal reduction, then the scaled
+// output written with non-temporal stores. No other loop over the tensor.
+// LOOPS-LABEL: func.func @residual_rmsnorm_scale
+// LOOPS:         scf.parallel
+// LOOPS:           scf.for {{.*}} iter_args({{.*}}) -> (vector<64xf32>)
+// LOOPS:             vector.load {{.*}} vector<64xf32>
+// LOOPS:             vector.load {{.*}} vector<64xf32>
+// LOOPS:             arith.addf {{.*}} : vector<64xf32>
+// LOOPS:             arith.mulf {{.*}} : vector<64xf32>
+// LOOPS:           vector.reduction <add>
+// LOOPS:           math.rsqrt
+// LOOPS:           scf.for
+// LOOPS:             arith.addf {{.*}} : vector<64xf32>
+// LOOPS:             vector.store {{.*}} {nontemporal = true}
+// LOOPS-NOT:     scf.parallel
+// LOOPS:         return
+
+// LLVM: omp.parallel
+// LLVM: omp.wsloop
+// LLVM-NOT: linalg.
+// LLVM-NOT: scf.
+
+// SERIAL-NOT: omp.
+// SERIAL: llvm.func @residual_rmsnorm_scale
