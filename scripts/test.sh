@@ -10,7 +10,7 @@ export CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
 log=$(mktemp)
 /usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log"
 lit_rc=${PIPESTATUS[0]}
-count() { grep -E "^ *$1: +[0-9]+" "$log" | awk '{print $NF}' | tail -n1; }
+count() { grep -E "^ *$1: +[0-9]+" "$log" | awk '{print $(NF-1)}' | tail -n1; }
 passed=$(( $(count Passed || true) + 0 ))
 xfail=$(( $(count "Expectedly Failed" || true) + 0 ))
 failed=$(( $(count Failed || true) + $(count "Unexpectedly Passed" || true) + 0 ))

@@ -35,6 +35,9 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   // 1. Norm ops to linalg, then fusion and tiling on tensors.
   pm.addPass(createConvertNormToLinalgPass());
   OpPassManager &fpm = pm.nest<func::FuncOp>();
+  // Elementwise arith/math on tensors (model code, autodiff cotangent sums)
+  // becomes linalg.generic so that it fuses into the row loops.
+  fpm.addPass(createConvertElementwiseToLinalgPass());
   fpm.addPass(createNormFuseElementwise());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());

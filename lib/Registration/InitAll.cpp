@@ -9,6 +9,8 @@
 #include "Norm/Codegen/CPU/Passes.h"
 #include "Norm/Conversion/Passes.h"
 #include "Norm/Dialect/Norm/IR/NormDialect.h"
+#include "Norm/Dialect/Norm/Transforms/Passes.h"
+#include "Norm/Interfaces/ReverseOpImplementations.h"
 #include "Norm/Pipelines/CPUPipeline.h"
 
 #include "mlir/InitAllDialects.h"
@@ -20,6 +22,7 @@ using namespace mlir;
 
 void norm::registerAllNormDialects(DialectRegistry &registry) {
   registry.insert<norm::NormDialect>();
+  norm::registerAllReverseOpInterfaceExternalModels(registry);
   registerNormAggregatedOpInterfaceExternalModels(registry);
 }
 
@@ -27,6 +30,7 @@ void norm::registerAllNormPasses() {
   registerNormConversionPasses();
   registerNormCPUPasses();
   registerNormLowerToCPUPipeline();
+  registerNormTransformsPasses();
 }
 
 void norm::registerEverything(DialectRegistry &registry) {
