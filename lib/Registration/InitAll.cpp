@@ -8,7 +8,9 @@
 
 #include "Norm/Codegen/CPU/Passes.h"
 #include "Norm/Conversion/Passes.h"
+#include "Norm/Codegen/GPU/Passes.h"
 #include "Norm/Dialect/Norm/IR/NormDialect.h"
+#include "Norm/Pipelines/NVVMPipeline.h"
 #include "Norm/Dialect/Norm/Transforms/Passes.h"
 #include "Norm/Interfaces/ReverseOpImplementations.h"
 #include "Norm/Pipelines/CPUPipeline.h"
@@ -28,6 +30,8 @@ void norm::registerAllNormDialects(DialectRegistry &registry) {
 
 void norm::registerAllNormPasses() {
   registerNormConversionPasses();
+  registerNormGPUCodegenPasses();
+  registerNormNVVMPipeline();
   registerNormCPUPasses();
   registerNormLowerToCPUPipeline();
   registerNormTransformsPasses();

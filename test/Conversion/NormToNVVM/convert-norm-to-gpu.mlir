@@ -1,0 +1,53 @@
+// RUN: norm-opt %s --convert-norm-to-gpu --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: norm-opt %s --convert-norm-to-gpu="memory=device grad-blocks=64" --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=DEV
+
+// Host memory: x copied in, y allocated on the device and copied back; one
+// block of 128 threads per row, a 4-float workgroup buffer for the 4 warps.
+// CHECK-LABEL: func.func @rms
+// CHECK: %[[T0:.*]] = gpu.wait async
+// CHECK: gpu.alloc async
+// CHECK: gpu.memcpy async
+// CHECK: gpu.launch async {{.*}} threads({{.*}}) in ({{.*}} = %c128{{.*}}) workgroup(%{{.*}} : memref<4xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-4: vector.load {{.*}} {alignment = 16 : i64} : memref<?x4096xbf16>, vector<8xbf16>
+// CHECK: gpu.shuffle  xor
+// CHECK: gpu.barrier
+// CHECK: math.rsqrt
+// CHECK-COUNT-4: vector.store {{.*}} {alignment = 16 : i64} : memref<?x4096xbf16>, vector<8xbf16>
+// CHECK: gpu.memcpy async
+// CHECK: gpu.dealloc async
+// CHECK: gpu.wait [
+// CHECK: bufferization.to_tensor
+// DEV-LABEL: func.func @rms
+// DEV-NOT: gpu.memcpy
+// DEV: gpu.launch async
+// DEV-NOT: gpu.memcpy
+// DEV: gpu.wait [
+func.func @rms(%x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> tensor<?x4096xbf16> {
+  %y = norm.rmsnorm %x, %w : (tensor<?x4096xbf16>, tensor<4096xf32>) -> tensor<?x4096xbf16>
+  return %y : tensor<?x4096xbf16>
+}
+
+// -----
+
+// Gradient: a persistent loop over rows (scf.for from the block id, step the
+// grid size), then a finalize kernel that sums the partials in order.
+// DEV-LABEL: func.func @rms_grad
+// DEV: arith.minui %{{.*}}, %c64
+// DEV: gpu.launch async
+// DEV: scf.for %{{.*}} = %block_id_x to %{{.*}} step %grid_dim_x iter_args
+// DEV: gpu.launch async
+// DEV: scf.for
+// DEV: memref.load
+// DEV-NOT: atomic
+func.func @rms_grad(%dy: tensor<?x256xf32>, %x: tensor<?x256xf32>, %w: tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x256xf32>, tensor<?x256xf32>, tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>)
+  return %dx, %dw : tensor<?x256xf32>, tensor<256xf32>
+}
+
+// -----
+
+func.func @dynamic_d(%x: tensor<8x?xf32>, %w: tensor<?xf32>) -> tensor<8x?xf32> {
+  // expected-error @+1 {{GPU lowering needs a static normalized (last) dimension}}
+  %y = norm.rmsnorm %x, %w : (tensor<8x?xf32>, tensor<?xf32>) -> tensor<8x?xf32>
+  return %y : tensor<8x?xf32>
+}
