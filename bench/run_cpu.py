@@ -8,8 +8,10 @@ Usually run through `scripts/bench.sh [--quick]`, which builds the tools first:
 What is measured, in one run (SPEC §4):
   copy       AVX-512 copy kernel (non-temporal stores for DRAM-sized buffers,
              ordinary stores for the cache-resident one), 1 and 2 threads,
-             GB/s counting read + write; measured before and after the norms,
-             the higher median is the limit.
+             GB/s counting read + write; measured right before each row's
+             implementations (the row's limit: this VM's bandwidth drifts by
+             tens of percent over minutes), and before and after everything
+             for context.
   norm-mlir  `norm-runner f.mlir -e f --random-inputs=1 --bench=REPS` with the
              pipeline's thread count set to 1 or 2.
   c++ref     -O3 -march=native OpenMP, auto-vectorized loops (bench/cpu).
@@ -224,14 +226,14 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
-def print_tables(rows, copies):
+def print_tables(rows):
     log("")
     log("GB/s = model bytes / median time; model bytes: fwd = read x + write y,"
         " bwd = read x, dy + write dx (parameters and their gradients not"
         " counted; not the runner's bytes=).")
     log("%copy = GB/s / copy GB/s with the same thread count (DRAM copy for"
-        " DRAM-resident shapes, cache copy for the 64-row shape);"
-        " xtorch = torch time / this time.")
+        " DRAM-resident shapes, cache copy for the 64-row shape, measured"
+        " right before the row); xtrch = torch time / this time.")
     for op in normlib.OPS:
         for direction in ("fwd", "bwd"):
             sel = [r for r in rows if r["op"] == op and r["dir"] == direction]
@@ -272,7 +274,7 @@ def print_tables(rows, copies):
                 log(line + f"{fmt(cp, '8.1f')} |" + cells)
 
 
-def plot(rows, copies, path):
+def plot(rows, path):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -405,6 +407,7 @@ def main():
     log("== copy bandwidth (before)")
     c0 = copies_now()
     results = {}  # (impl, op, dir, shape, dtype, threads) -> result
+    local_copy = {}  # (op, dir, shape, dtype, threads) -> GB/s
     errors = []
     t_start = time.time()
     workdir = tempfile.mkdtemp(prefix="norm-bench-")
@@ -412,6 +415,13 @@ def main():
         for op, d, s, dt in configs:
             for t in threads_list:
                 tag = f"{op} {d} {'x'.join(map(str, s))} {dt} t={t}"
+                # The bandwidth of this VM drifts by tens of percent over
+                # minutes, so each row also gets a copy measured right
+                # before its implementations run.
+                cache = is_cache_resident(s, dt, d)
+                local_copy[(op, d, s, dt, t)] = copy_bw(
+                    a.cpu_bench, t, 512 if cache else 256 << 10, not cache,
+                    min_time / 2)
                 if "c++ref" not in skip:
                     r, e = bench_cpp(a.cpu_bench, "ref", op, d, s, dt, t,
                                      min_time)
@@ -425,7 +435,6 @@ def main():
                     if e:
                         errors.append(f"naive {tag}: {e}")
                 if "norm-mlir" not in skip:
-                    cache = is_cache_resident(s, dt, d)
                     reps = (200 if a.quick else 500) if cache else \
                         (8 if a.quick else 20)
                     r, e = bench_mlir(runner, workdir, op, d, s, dt, t, reps)
@@ -446,7 +455,6 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
     log("== copy bandwidth (after)")
     c1 = copies_now()
-    copies = {k: max(c0[k], c1[k]) for k in c0}
     for t in threads_list:
         log(f"   copy {t} thread(s): DRAM (256 MiB, NT stores) "
             f"{c0[('dram', t)]:.1f} / {c1[('dram', t)]:.1f} GB/s, "
@@ -458,7 +466,7 @@ def main():
     for op, d, s, dt in configs:
         for t in threads_list:
             regime = "cache" if is_cache_resident(s, dt, d) else "dram"
-            cp = copies[(regime, t)]
+            cp = local_copy[(op, d, s, dt, t)]
             tr = results.get(("torch", op, d, s, dt, t))
             for impl in IMPLS:
                 if (impl, op, d, s, dt, t) not in results:
@@ -479,7 +487,7 @@ def main():
                         row["vs_torch"] = tr["median_ms"] / r["median_ms"]
                 rows.append(row)
 
-    print_tables(rows, copies)
+    print_tables(rows)
     if errors:
         log("")
         log("== errors")
@@ -502,7 +510,7 @@ def main():
     log("")
     log(f"wrote {csv_path}")
     png = os.path.join(a.out, "cpu.png")
-    if plot(rows, copies, png):
+    if plot(rows, png):
         log(f"wrote {png}")
     return 0
 
