@@ -22,12 +22,10 @@
 #include "Norm/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
-#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/Verifier.h"
@@ -170,12 +168,10 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     return success();
   }
 
-  /// Forward: tile the terminal op over rows with scf.forall and fuse.
-  LogicalResult tileRowParallel(RewriterBase &rewriter, linalg::LinalgOp op) {
-    rewriter.setInsertionPoint(op);
-    scf::SCFTilingOptions tiling;
-    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-    tiling.setTileSizes(rowTileSizes(rewriter, op, rowTile > 0 ? rowTile : 1));
+  /// Tiles `op` with `tiling` (an scf.forall), fuses its producers into the
+  /// loop and redirects the outside uses to the loop results.
+  LogicalResult tileAndFuse(RewriterBase &rewriter, linalg::LinalgOp op,
+                            const scf::SCFTilingOptions &tiling) {
     scf::SCFTileAndFuseOptions options;
     options.setTilingOptions(tiling);
     options.setFusionControlFn(fuseAllControl());
@@ -188,54 +184,45 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     return success();
   }
 
+  /// Forward: tile the terminal op over rows with scf.forall and fuse.
+  LogicalResult tileRowParallel(RewriterBase &rewriter, linalg::LinalgOp op) {
+    rewriter.setInsertionPoint(op);
+    scf::SCFTilingOptions tiling;
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    tiling.setTileSizes(rowTileSizes(rewriter, op, rowTile > 0 ? rowTile : 1));
+    return tileAndFuse(rewriter, op, tiling);
+  }
+
   /// Gradients: a row reduction (parameter gradient) is tiled into
   /// `numThreads` row chunks with one partial result per chunk, merged in
   /// chunk order after the loop; the row-parallel ops (dx) are tiled as in
   /// the forward case.
+  // TODO: fuse the chunk loop with the dx loop
+  // (scf::fuseIndependentSiblingForallLoops) so that x and dy are read once;
+  // the fused loop did not keep dominance of the tensor.dim users of its
+  // results, so for now a gradient reads x and dy twice.
   LogicalResult tileGradientGroup(RewriterBase &rewriter,
                                   ArrayRef<linalg::LinalgOp> reductions,
                                   ArrayRef<linalg::LinalgOp> rowOps) {
-    SmallVector<scf::ForallOp> chunkLoops;
-    auto tileChunks = [&](linalg::LinalgOp op, bool partial) -> LogicalResult {
+    for (linalg::LinalgOp op : reductions) {
       rewriter.setInsertionPoint(op);
-      unsigned n = op.getNumLoops();
-      SmallVector<OpFoldResult> threads(n, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> threads(op.getNumLoops(),
+                                        rewriter.getIndexAttr(0));
       threads[0] = rewriter.getIndexAttr(numThreads);
       scf::SCFTilingOptions tiling;
       tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
       tiling.setNumThreads(threads);
-      if (partial) {
-        tiling.setReductionTilingStrategy(
-            ReductionTilingStrategy::PartialReductionOuterParallel);
-        tiling.setReductionDims({0});
-      }
-      scf::SCFTileAndFuseOptions options;
-      options.setTilingOptions(tiling);
-      options.setFusionControlFn(fuseAllControl());
-      FailureOr<scf::SCFTileAndFuseResult> result =
-          scf::tileConsumerAndFuseProducersUsingSCF(
-              rewriter, cast<TilingInterface>(op.getOperation()), options);
-      if (failed(result))
-        return op->emitOpError("norm-tile-rows: chunking over rows failed");
-      replaceOutsideUses(rewriter, *result, result->loops.front());
-      chunkLoops.push_back(cast<scf::ForallOp>(result->loops.front()));
-      return success();
-    };
-    for (linalg::LinalgOp op : reductions)
-      if (failed(tileChunks(op, /*partial=*/true)))
+      tiling.setReductionTilingStrategy(
+          ReductionTilingStrategy::PartialReductionOuterParallel);
+      tiling.setReductionDims({0});
+      if (failed(tileAndFuse(rewriter, op, tiling)))
         return failure();
+    }
     for (linalg::LinalgOp op : llvm::reverse(rowOps))
       if (failed(tileRowParallel(rewriter, op)))
         return failure();
-
-    // TODO: fuse the chunk loops (scf::fuseIndependentSiblingForallLoops)
-    // so that x and dy are read once; the fused loop does not yet keep
-    // dominance of the tensor.dim users of its results, so each op keeps its
-    // own chunk loop for now and the gradient reads x and dy twice.
-    (void)chunkLoops;
     return success();
   }
-
 };
 
 } // namespace
