@@ -19,6 +19,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::norm {
@@ -46,15 +47,46 @@ struct NormNontemporalStoresPass
       return signalPassFailure();
     if (!enable)
       return;
+    // Buffers that are read back in the loop nest that writes them (a
+    // running sum such as a parameter-gradient accumulator) must stay in
+    // cache: a non-temporal store would send every update to memory.
+    llvm::DenseSet<std::pair<Operation *, Value>> readBack;
+    getOperation().walk([&](Operation *op) {
+      Value base;
+      if (auto load = dyn_cast<vector::LoadOp>(op))
+        base = load.getBase();
+      else if (auto load = dyn_cast<memref::LoadOp>(op))
+        base = load.getMemRef();
+      if (base)
+        readBack.insert({outermostLoop(op), rootBuffer(base)});
+    });
     getOperation().walk([&](vector::StoreOp store) {
       // Only full-width stores into memory that is not a stack temporary.
-      if (!store->getParentOfType<scf::ForOp>() &&
-          !store->getParentOfType<scf::ParallelOp>())
+      Operation *loop = outermostLoop(store);
+      if (!loop)
         return;
-      if (store.getBase().getDefiningOp<memref::AllocaOp>())
+      Value root = rootBuffer(store.getBase());
+      if (root.getDefiningOp<memref::AllocaOp>() ||
+          readBack.contains({loop, root}))
         return;
       store.setNontemporal(true);
     });
+  }
+
+  /// The outermost scf.for / scf.parallel around `op`, or null.
+  static Operation *outermostLoop(Operation *op) {
+    Operation *outer = nullptr;
+    for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+      if (isa<scf::ForOp, scf::ParallelOp>(p))
+        outer = p;
+    return outer;
+  }
+
+  /// The buffer a view (subview, cast, reshape) is a view of.
+  static Value rootBuffer(Value v) {
+    while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+      v = view.getViewSource();
+    return v;
   }
 };
 } // namespace

@@ -11,15 +11,18 @@
 // rows in which a row is loaded once and stays in cache between the reduction
 // and the elementwise pass.
 //
-// Ops that reduce over rows (parameter gradients) are split into one partial
-// result per row chunk (scf.forall over `threads` chunks, merged after the
-// loop in chunk order: deterministic), and the row-parallel op that reads the
-// same rows (dx) is tiled over rows as in the forward case (fusing the two
-// loops so that x and dy are read once is still to do, see below).
+// Ops that reduce over rows (parameter gradients) and the row-parallel ops
+// that share their producers (dx) become one pass over the rows: chunks of
+// rows in parallel (scf.forall over `threads` chunks), one row loop per chunk
+// that tiles every op of the group to the row, and per-chunk partial sums of
+// the parameter gradients merged in chunk order after the loop
+// (deterministic). See ChunkedGradient.h.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Norm/Codegen/CPU/Passes.h"
+
+#include "ChunkedGradient.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -33,6 +36,8 @@
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <numeric>
+
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMTILEROWS
 #include "Norm/Codegen/CPU/Passes.h.inc"
@@ -44,16 +49,18 @@ namespace {
 
 enum class RowKind { None, RowParallel, RowReduction };
 
-/// Row-parallel: every loop but the last is parallel. Row reduction: the
-/// leading loop reduces (over rows) and the op is not row-parallel.
+/// Row-parallel: every loop but the last is parallel (at least two loops).
+/// Row reduction: the leading loop reduces (over rows, e.g. a parameter
+/// gradient, or a sum of per-row values such as ScaleNorm's gain gradient)
+/// and the op is not row-parallel.
 RowKind classify(linalg::LinalgOp op) {
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
-  if (iters.size() < 2 || op.hasPureBufferSemantics())
+  if (iters.empty() || op.hasPureBufferSemantics())
     return RowKind::None;
   bool leadingParallel = llvm::all_of(ArrayRef(iters).drop_back(), [](auto t) {
     return t == utils::IteratorType::parallel;
   });
-  if (leadingParallel)
+  if (iters.size() >= 2 && leadingParallel)
     return RowKind::RowParallel;
   if (iters.front() == utils::IteratorType::reduction)
     return RowKind::RowReduction;
@@ -131,9 +138,11 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     {
       // Diagnostics about the clone would only confuse: the remark below
       // speaks for the original.
-      ScopedDiagnosticHandler silence(&getContext(),
-                                      [](Diagnostic &) { return success(); });
+      ScopedDiagnosticHandler silence(&getContext(), [](Diagnostic &d) {
+        if (getenv("NORM_DEBUG_TILE")) { llvm::errs() << d << "\n"; for (auto &n : d.getNotes()) llvm::errs() << "  note: " << n << "\n"; }
+        return success(); });
       tiled = succeeded(tileFunction(clone)) && succeeded(verify(clone));
+      if (!tiled && getenv("NORM_DEBUG_TILE")) clone->print(llvm::errs());
     }
     if (tiled) {
       func.getBody().takeBody(clone.getBody());
@@ -147,8 +156,6 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   LogicalResult tileFunction(func::FuncOp func) {
     IRRewriter rewriter(&getContext());
 
-    // Gradient groups first: a row reduction and the row-parallel terminal
-    // ops that read the same inputs become one chunked loop.
     SmallVector<linalg::LinalgOp> reductions, rowOps;
     func.walk([&](linalg::LinalgOp op) {
       if (!isTerminal(op) || op->getParentOfType<scf::ForallOp>())
@@ -160,12 +167,73 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
         rowOps.push_back(op);
     });
 
-    if (!reductions.empty())
-      return tileGradientGroup(rewriter, reductions, rowOps);
+    // Gradient groups first: the row reductions and the row ops that share
+    // producers with them become one pass over the rows.
+    llvm::SmallPtrSet<Operation *, 8> grouped;
+    for (auto [groupReductions, groupRowOps] :
+         partitionGradientGroups(reductions, rowOps)) {
+      for (linalg::LinalgOp op : groupRowOps)
+        grouped.insert(op);
+      if (succeeded(norm::tileGradientGroupInOnePass(
+              rewriter, groupReductions, groupRowOps, numThreads)))
+        continue;
+      if (failed(tileGradientGroup(rewriter, groupReductions, groupRowOps)))
+        return failure();
+    }
     for (linalg::LinalgOp op : llvm::reverse(rowOps))
-      if (failed(tileRowParallel(rewriter, op)))
+      if (!grouped.contains(op) && failed(tileRowParallel(rewriter, op)))
         return failure();
     return success();
+  }
+
+  /// Splits the terminal ops into groups that share (transitively) a linalg
+  /// producer, keeping the groups that hold a row reduction.
+  SmallVector<std::pair<SmallVector<linalg::LinalgOp>,
+                        SmallVector<linalg::LinalgOp>>>
+  partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
+                          ArrayRef<linalg::LinalgOp> rowOps) {
+    SmallVector<linalg::LinalgOp> terminals(reductions);
+    llvm::append_range(terminals, rowOps);
+    // Producers of each terminal, and union-find over the terminals.
+    SmallVector<llvm::SmallPtrSet<Operation *, 16>> producers(terminals.size());
+    for (auto [i, op] : llvm::enumerate(terminals)) {
+      SmallVector<Operation *> worklist{op};
+      while (!worklist.empty()) {
+        Operation *current = worklist.pop_back_val();
+        for (Value v : current->getOperands())
+          if (auto def = v.getDefiningOp<linalg::LinalgOp>())
+            if (producers[i].insert(def).second)
+              worklist.push_back(def);
+      }
+    }
+    SmallVector<unsigned> leader(terminals.size());
+    std::iota(leader.begin(), leader.end(), 0);
+    std::function<unsigned(unsigned)> find = [&](unsigned i) {
+      return leader[i] == i ? i : leader[i] = find(leader[i]);
+    };
+    for (unsigned i = 0; i < terminals.size(); ++i)
+      for (unsigned j = i + 1; j < terminals.size(); ++j)
+        if (llvm::any_of(producers[i], [&](Operation *p) {
+              return producers[j].contains(p);
+            }))
+          leader[find(j)] = find(i);
+
+    SmallVector<std::pair<SmallVector<linalg::LinalgOp>,
+                          SmallVector<linalg::LinalgOp>>>
+        groups;
+    DenseMap<unsigned, unsigned> groupOf;
+    for (unsigned i = 0; i < reductions.size(); ++i) {
+      auto [it, inserted] = groupOf.try_emplace(find(i), groups.size());
+      if (inserted)
+        groups.emplace_back();
+      groups[it->second].first.push_back(reductions[i]);
+    }
+    for (unsigned j = 0; j < rowOps.size(); ++j) {
+      auto it = groupOf.find(find(reductions.size() + j));
+      if (it != groupOf.end())
+        groups[it->second].second.push_back(rowOps[j]);
+    }
+    return groups;
   }
 
   /// Tiles `op` with `tiling` (an scf.forall), fuses its producers into the
@@ -193,18 +261,18 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     return tileAndFuse(rewriter, op, tiling);
   }
 
-  /// Gradients: a row reduction (parameter gradient) is tiled into
+  /// Fallback for gradient groups that do not fit the one-pass form (see
+  /// ChunkedGradient.h): a row reduction (parameter gradient) is tiled into
   /// `numThreads` row chunks with one partial result per chunk, merged in
   /// chunk order after the loop; the row-parallel ops (dx) are tiled as in
-  /// the forward case.
-  // TODO: fuse the chunk loop with the dx loop
-  // (scf::fuseIndependentSiblingForallLoops) so that x and dy are read once;
-  // the fused loop did not keep dominance of the tensor.dim users of its
-  // results, so for now a gradient reads x and dy twice.
+  /// the forward case, so x and dy are read twice.
   LogicalResult tileGradientGroup(RewriterBase &rewriter,
                                   ArrayRef<linalg::LinalgOp> reductions,
                                   ArrayRef<linalg::LinalgOp> rowOps) {
     for (linalg::LinalgOp op : reductions) {
+      // A 1-D sum (over per-row values) is cheap: left as it is.
+      if (op.getNumLoops() < 2)
+        continue;
       rewriter.setInsertionPoint(op);
       SmallVector<OpFoldResult> threads(op.getNumLoops(),
                                         rewriter.getIndexAttr(0));

@@ -17,6 +17,8 @@
 
 #include "Norm/Codegen/CPU/Passes.h"
 
+#include "ChunkedGradient.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -24,6 +26,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -56,9 +60,16 @@ bool isSingleRow(linalg::LinalgOp op) {
                       [](int64_t r) { return r == 1; });
 }
 
-/// Row tiles are the bodies of the scf.forall loops made by norm-tile-rows.
+/// Row tiles are the bodies of the scf.forall loops made by norm-tile-rows
+/// and of the row loops it marks (gradients).
 bool isInRowTile(Operation *op) {
-  return op->getParentOfType<scf::ForallOp>() != nullptr;
+  if (op->getParentOfType<scf::ForallOp>())
+    return true;
+  for (auto loop = op->getParentOfType<scf::ForOp>(); loop;
+       loop = loop->getParentOfType<scf::ForOp>())
+    if (loop->hasAttr(norm::kRowLoopAttrName))
+      return true;
+  return false;
 }
 
 /// A per-row statistic is written to a one-element tensor and read back
@@ -162,7 +173,7 @@ struct NormVectorizeRowsPass
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     vector::populateSinkVectorOpsPatterns(patterns);
-    vector::populateVectorReductionToContractPatterns(patterns);
+    vector::MultiDimReductionOp::getCanonicalizationPatterns(patterns, ctx);
     vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
     tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
@@ -173,6 +184,84 @@ struct NormVectorizeRowsPass
     func.walk([&](scf::ForOp loop) {
       hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(*loop));
     });
+
+    // 4. One sweep over the row per pass: independent sibling loops along D
+    // (two reductions of the same row, dx and the parameter-gradient update)
+    // become one loop, so the row is loaded once per sweep (CSE then merges
+    // the duplicate loads).
+    SmallVector<Block *> rowBodies;
+    func.walk([&](Operation *op) {
+      if (isa<scf::ForallOp>(op) ||
+          (isa<scf::ForOp>(op) && op->hasAttr(norm::kRowLoopAttrName)))
+        rowBodies.push_back(&op->getRegion(0).front());
+    });
+    for (Block *body : rowBodies)
+      fuseSiblingLoops(rewriter, body);
+  }
+
+  /// Fuses, in `body`, each scf.for into the next sibling scf.for with the
+  /// same bounds that does not depend on it.
+  static void fuseSiblingLoops(RewriterBase &rewriter, Block *body) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      SmallVector<scf::ForOp> loops(body->getOps<scf::ForOp>());
+      for (auto [i, first] : llvm::enumerate(loops)) {
+        for (scf::ForOp second : ArrayRef(loops).drop_front(i + 1)) {
+          if (!sameBounds(first, second))
+            continue;
+          llvm::SetVector<Operation *> dependents = dependentsOf(first, second);
+          if (dependents.contains(second))
+            continue;
+          // Users of the first loop's results move after the second loop,
+          // where the fused loop will be.
+          Operation *insertAfter = second;
+          for (Operation *op : dependents) {
+            op->moveAfter(insertAfter);
+            insertAfter = op;
+          }
+          fuseIndependentSiblingForLoops(first, second, rewriter);
+          changed = true;
+          break;
+        }
+        if (changed)
+          break;
+      }
+    }
+  }
+
+  static bool sameBounds(scf::ForOp a, scf::ForOp b) {
+    auto same = [](Value x, Value y) {
+      return x == y || (getConstantIntValue(x) && getConstantIntValue(y) &&
+                        *getConstantIntValue(x) == *getConstantIntValue(y));
+    };
+    return same(a.getLowerBound(), b.getLowerBound()) &&
+           same(a.getUpperBound(), b.getUpperBound()) &&
+           same(a.getStep(), b.getStep());
+  }
+
+  /// The ops of `first`'s block, from `first` up to `last`, that use (through
+  /// operands or values captured by their regions) a result of `first`,
+  /// transitively; in block order.
+  static llvm::SetVector<Operation *> dependentsOf(Operation *first,
+                                                   Operation *last) {
+    llvm::SetVector<Operation *> dependents;
+    llvm::SmallPtrSet<Operation *, 16> tainted{first};
+    for (Operation *op = first->getNextNode(); op; op = op->getNextNode()) {
+      bool uses = false;
+      op->walk([&](Operation *nested) {
+        for (Value v : nested->getOperands())
+          if (Operation *def = v.getDefiningOp())
+            if (tainted.contains(def))
+              uses = true;
+      });
+      if (uses) {
+        tainted.insert(op);
+        dependents.insert(op);
+      }
+      if (op == last)
+        break;
+    }
+    return dependents;
   }
 
   /// Tiles `op` along its last loop by `step` (a partial reduction when that

@@ -651,10 +651,12 @@ mlir::norm::decomposeRMSNormGradOp(OpBuilder &b, RMSNormGradOp op) {
   AffineMap row = rangeMap(ctx, n, 0, g.lead);
   AffineMap last = dimsMap(ctx, n, {g.lead});
 
-  // Row reduction: sum_j g_j xhat_j with g = dy * weight, xhat = x * rstd.
-  Value gxhat = buildGeneric(
-      b, loc, {op.getDy(), g.x, op.getWeight(), rstd},
-      zeroTensor(b, loc, g.leadSizes, g.acc), {id, id, last, row, row},
+  // Row reduction: sum_j g_j x_j with g = dy * weight. It does not read
+  // rstd (sum_j g_j xhat_j = rstd * sum_j g_j x_j), so it is independent of
+  // the sum of squares and a row tile computes both in one sweep.
+  Value gx = buildGeneric(
+      b, loc, {op.getDy(), g.x, op.getWeight()},
+      zeroTensor(b, loc, g.leadSizes, g.acc), {id, id, last, row},
       iterators({{g.lead, IteratorType::parallel},
                  {1, IteratorType::reduction}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
@@ -662,16 +664,15 @@ mlir::norm::decomposeRMSNormGradOp(OpBuilder &b, RMSNormGradOp op) {
         Value xv = castFloat(nb, nl, a[1], g.acc);
         Value wv = castFloat(nb, nl, a[2], g.acc);
         Value gv = arith::MulFOp::create(nb, nl, dy, wv);
-        Value xhat = arith::MulFOp::create(nb, nl, xv, a[3]);
-        Value prod = arith::MulFOp::create(nb, nl, gv, xhat);
-        return {arith::AddFOp::create(nb, nl, a[4], prod)};
+        Value prod = arith::MulFOp::create(nb, nl, gv, xv);
+        return {arith::AddFOp::create(nb, nl, a[3], prod)};
       })[0];
 
-  // dx = rstd * (g - xhat * mean(g xhat)).
+  // dx = rstd * (g - xhat * mean(g xhat)), mean(g xhat) = rstd * gx / D.
   Value one = floatConst(b, loc, g.acc, 1.0);
   Value invD = arith::DivFOp::create(b, loc, one, g.dFloat);
   Value dx = buildGeneric(
-      b, loc, {op.getDy(), g.x, op.getWeight(), rstd, gxhat},
+      b, loc, {op.getDy(), g.x, op.getWeight(), rstd, gx},
       emptyTensor(b, loc, g.xSizes, xElem), {id, id, last, row, row, id},
       iterators({{n, IteratorType::parallel}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
@@ -680,7 +681,8 @@ mlir::norm::decomposeRMSNormGradOp(OpBuilder &b, RMSNormGradOp op) {
         Value wv = castFloat(nb, nl, a[2], g.acc);
         Value gv = arith::MulFOp::create(nb, nl, dy, wv);
         Value xhat = arith::MulFOp::create(nb, nl, xv, a[3]);
-        Value mean = arith::MulFOp::create(nb, nl, a[4], invD);
+        Value gxOverD = arith::MulFOp::create(nb, nl, a[4], invD);
+        Value mean = arith::MulFOp::create(nb, nl, a[3], gxOverD);
         Value corr = arith::MulFOp::create(nb, nl, xhat, mean);
         Value diff = arith::SubFOp::create(nb, nl, gv, corr);
         Value v = arith::MulFOp::create(nb, nl, a[3], diff);

@@ -149,7 +149,7 @@ func.func @seednorm_stats_rank3(%x: tensor<2x3x8xf32>, %a: tensor<8xf32>, %b: te
 //       CHECK:   %[[RE:.+]] = tensor.expand_shape %[[R]] {{\[}}[0, 1]] output_shape [2, 3] : tensor<6xf32> into tensor<2x3xf32>
 //       CHECK:   %[[GX:.+]] = linalg.generic
 //  CHECK-SAME:       iterator_types = ["parallel", "parallel", "reduction"]
-//  CHECK-SAME:       ins(%[[DY]], %[[X]], %[[W]], %[[RE]] :
+//  CHECK-SAME:       ins(%[[DY]], %[[X]], %[[W]] :
 //       CHECK:   %[[DX:.+]] = linalg.generic
 //  CHECK-SAME:       iterator_types = ["parallel", "parallel", "parallel"]
 //  CHECK-SAME:       ins(%[[DY]], %[[X]], %[[W]], %[[RE]], %[[GX]] :
