@@ -732,18 +732,19 @@ mlir::norm::decomposeScaleNormGradOp(OpBuilder &b, ScaleNormGradOp op) {
   AffineMap row = rangeMap(ctx, n, 0, g.lead);
   AffineMap scalar = AffineMap::get(n, 0, {}, ctx);
 
-  // Row reduction: s = sum_j dy_j xu_j with xu = x * inv.
-  Value s = buildGeneric(
-      b, loc, {op.getDy(), g.x, inv}, zeroTensor(b, loc, g.leadSizes, g.acc),
-      {id, id, row, row},
+  // Row reduction: sdx = sum_j dy_j x_j, so that s = sum_j dy_j xu_j (with
+  // xu = x * inv) is sdx * inv. It does not read inv: a row tile computes it
+  // in the same sweep as the sum of squares.
+  Value sdx = buildGeneric(
+      b, loc, {op.getDy(), g.x}, zeroTensor(b, loc, g.leadSizes, g.acc),
+      {id, id, row},
       iterators({{g.lead, IteratorType::parallel},
                  {1, IteratorType::reduction}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
         Value dy = castFloat(nb, nl, a[0], g.acc);
         Value xv = castFloat(nb, nl, a[1], g.acc);
-        Value xu = arith::MulFOp::create(nb, nl, xv, a[2]);
-        Value prod = arith::MulFOp::create(nb, nl, dy, xu);
-        return {arith::AddFOp::create(nb, nl, a[3], prod)};
+        Value prod = arith::MulFOp::create(nb, nl, dy, xv);
+        return {arith::AddFOp::create(nb, nl, a[2], prod)};
       })[0];
 
   // dx: unclamped rows g * inv * (dy - xu * s); clamped rows (n < eps, where
@@ -754,7 +755,7 @@ mlir::norm::decomposeScaleNormGradOp(OpBuilder &b, ScaleNormGradOp op) {
   Value one = floatConst(b, loc, g.acc, 1.0);
   Value clampInv = arith::DivFOp::create(b, loc, one, epsV);
   Value dx = buildGeneric(
-      b, loc, {op.getDy(), g.x, op.getG(), inv, s},
+      b, loc, {op.getDy(), g.x, op.getG(), inv, sdx},
       emptyTensor(b, loc, g.xSizes, xElem), {id, id, scalar, row, row, id},
       iterators({{n, IteratorType::parallel}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
@@ -763,7 +764,8 @@ mlir::norm::decomposeScaleNormGradOp(OpBuilder &b, ScaleNormGradOp op) {
         Value gv = castFloat(nb, nl, a[2], g.acc);
         Value iv = a[3];
         Value xu = arith::MulFOp::create(nb, nl, xv, iv);
-        Value corr = arith::MulFOp::create(nb, nl, xu, a[4]);
+        Value sv = arith::MulFOp::create(nb, nl, a[4], iv);
+        Value corr = arith::MulFOp::create(nb, nl, xu, sv);
         Value diff = arith::SubFOp::create(nb, nl, dy, corr);
         Value scale = arith::MulFOp::create(nb, nl, gv, iv);
         Value unclamped = arith::MulFOp::create(nb, nl, scale, diff);
@@ -776,15 +778,17 @@ mlir::norm::decomposeScaleNormGradOp(OpBuilder &b, ScaleNormGradOp op) {
         return {castFloat(nb, nl, v, xElem)};
       })[0];
 
-  // dg = sum over all elements of dy * x * inv = sum_rows s: a full reduction
-  // (all iterators reduction) of the row sums into a 0-d accumulator.
+  // dg = sum over all elements of dy * x * inv = sum_rows sdx * inv: a full
+  // reduction (all iterators reduction) of the row sums into a 0-d
+  // accumulator.
   AffineMap idRows = AffineMap::getMultiDimIdentityMap(g.lead, ctx);
   Value dg = buildGeneric(
-      b, loc, s, zeroTensor(b, loc, {}, g.acc),
-      {idRows, AffineMap::get(g.lead, 0, {}, ctx)},
+      b, loc, {sdx, inv}, zeroTensor(b, loc, {}, g.acc),
+      {idRows, idRows, AffineMap::get(g.lead, 0, {}, ctx)},
       iterators({{g.lead, IteratorType::reduction}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-        return {arith::AddFOp::create(nb, nl, a[1], a[0])};
+        Value sv = arith::MulFOp::create(nb, nl, a[0], a[1]);
+        return {arith::AddFOp::create(nb, nl, a[2], sv)};
       })[0];
 
   return SmallVector<Value>{castTensor(b, loc, dx, op.getDx().getType()),

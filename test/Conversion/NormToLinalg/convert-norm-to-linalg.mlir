@@ -188,7 +188,8 @@ func.func @rmsnorm_grad_recompute(%dy: tensor<5x8xf32>, %x: tensor<5x8xf32>, %w:
 // -----
 
 // ScaleNorm gradient: clamped rows (inv = 1/eps) take g * dy / eps through a
-// select; dg is a full reduction of the row sums into a 0-d tensor.
+// select; dg is a full reduction of the row sums (sum dy x, times inv) into a
+// 0-d tensor.
 
 // CHECK-LABEL: func.func @scalenorm_grad
 //       CHECK:   arith.maximumf
@@ -202,7 +203,7 @@ func.func @rmsnorm_grad_recompute(%dy: tensor<5x8xf32>, %x: tensor<5x8xf32>, %w:
 //       CHECK:     arith.select %[[P]], %[[CL]], %{{.+}} : f32
 //       CHECK:   %[[Z:.+]] = linalg.fill {{.*}} -> tensor<f32>
 //       CHECK:   %[[DG:.+]] = linalg.generic {{.*}} iterator_types = ["reduction"]
-//  CHECK-SAME:       ins(%[[S]] : tensor<4xf32>) outs(%[[Z]] : tensor<f32>)
+//  CHECK-SAME:       ins(%[[S]], %{{.+}} : tensor<4xf32>, tensor<4xf32>) outs(%[[Z]] : tensor<f32>)
 //       CHECK:   return %[[DX]], %[[DG]]
 func.func @scalenorm_grad(%dy: tensor<4x8xf32>, %x: tensor<4x8xf32>, %g: tensor<f32>) -> (tensor<4x8xf32>, tensor<f32>) {
   %dx, %dg = norm.scalenorm_grad %dy, %x, %g : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<f32>) -> (tensor<4x8xf32>, tensor<f32>)
