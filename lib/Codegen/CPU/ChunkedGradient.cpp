@@ -30,6 +30,9 @@
 #include "mlir/Interfaces/TilingInterface.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <functional>
+#include <numeric>
+
 using namespace mlir;
 
 namespace {
@@ -76,6 +79,25 @@ Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
   if (v.getType() == type)
     return v;
   return tensor::CastOp::create(b, loc, type, v);
+}
+
+/// True when a result of `rowOp` is read before the last of `reductions`
+/// (e.g. a forward norm whose output feeds the rest of the model and whose
+/// statistics the gradient shares): the one-pass loop goes after the
+/// reductions, so such an op is tiled on its own.
+bool usedBeforeReductions(linalg::LinalgOp rowOp,
+                          ArrayRef<linalg::LinalgOp> reductions) {
+  Block *block = rowOp->getBlock();
+  Operation *last = reductions.front();
+  for (linalg::LinalgOp op : reductions)
+    if (op->getBlock() == block && last->isBeforeInBlock(op))
+      last = op;
+  for (Operation *user : rowOp->getUsers()) {
+    Operation *ancestor = block->findAncestorOpInBlock(*user);
+    if (ancestor && ancestor != last && ancestor->isBeforeInBlock(last))
+      return true;
+  }
+  return false;
 }
 
 /// The group of a gradient: its terminal ops and the producers tiled with
@@ -309,6 +331,48 @@ tileGroupToRow(OpBuilder &b, Location loc, const GradientGroup &group,
 }
 
 } // namespace
+
+SmallVector<mlir::norm::GradientTerminals>
+mlir::norm::partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
+                                    ArrayRef<linalg::LinalgOp> rowOps) {
+  SmallVector<linalg::LinalgOp> terminals(reductions);
+  llvm::append_range(terminals, rowOps);
+  // The producers each terminal reads by row (none when its maps are not
+  // row-shaped), and union-find over terminals that share one.
+  SmallVector<llvm::SetVector<Operation *>> producers(terminals.size());
+  for (auto [i, op] : llvm::enumerate(terminals))
+    if (failed(collectRowProducers(op, i < reductions.size(), producers[i])))
+      producers[i].clear();
+  SmallVector<unsigned> leader(terminals.size());
+  std::iota(leader.begin(), leader.end(), 0);
+  std::function<unsigned(unsigned)> find = [&](unsigned i) {
+    return leader[i] == i ? i : leader[i] = find(leader[i]);
+  };
+  for (unsigned i = 0; i < terminals.size(); ++i)
+    for (unsigned j = i + 1; j < terminals.size(); ++j)
+      if (llvm::any_of(producers[i], [&](Operation *p) {
+            // Fills of zeros are shared after CSE by unrelated reductions;
+            // each group fills its own tile anyway.
+            return !isa<linalg::FillOp>(p) && producers[j].contains(p);
+          }))
+        leader[find(j)] = find(i);
+
+  SmallVector<GradientTerminals> groups;
+  DenseMap<unsigned, unsigned> groupOf;
+  for (unsigned i = 0; i < reductions.size(); ++i) {
+    auto [it, inserted] = groupOf.try_emplace(find(i), groups.size());
+    if (inserted)
+      groups.emplace_back();
+    groups[it->second].reductions.push_back(reductions[i]);
+  }
+  for (unsigned j = 0; j < rowOps.size(); ++j) {
+    auto it = groupOf.find(find(reductions.size() + j));
+    if (it != groupOf.end() &&
+        !usedBeforeReductions(rowOps[j], groups[it->second].reductions))
+      groups[it->second].rowOps.push_back(rowOps[j]);
+  }
+  return groups;
+}
 
 LogicalResult mlir::norm::tileGradientGroupInOnePass(
     RewriterBase &rewriter, ArrayRef<linalg::LinalgOp> reductions,

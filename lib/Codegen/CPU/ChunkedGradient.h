@@ -19,6 +19,17 @@ namespace mlir::norm {
 /// Unit attribute on the scf.for loops whose body is one row tile.
 constexpr llvm::StringLiteral kRowLoopAttrName = "norm.row_loop";
 
+/// The terminal ops of one gradient group.
+struct GradientTerminals {
+  SmallVector<linalg::LinalgOp> reductions, rowOps;
+};
+
+/// Splits terminal row reductions and row ops into groups whose members read
+/// (by row) a common producer; keeps the groups that hold a reduction.
+SmallVector<GradientTerminals>
+partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
+                        ArrayRef<linalg::LinalgOp> rowOps);
+
 /// Rewrites a gradient group into one pass over the rows:
 ///
 ///   scf.forall %t in (numChunks) shared_outs(dx..., partials[numChunks]...) {

@@ -35,13 +35,15 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/Debug.h"
 
-#include <numeric>
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMTILEROWS
 #include "Norm/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::norm
+
+#define DEBUG_TYPE "norm-tile-rows"
 
 using namespace mlir;
 
@@ -77,6 +79,17 @@ bool isTerminal(Operation *op) {
   return true;
 }
 
+/// An elementwise op whose inputs are not results of other linalg ops.
+bool isCheapToRecompute(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp)
+    return true; // tensor.empty
+  return linalgOp.getNumLoops() == linalgOp.getNumParallelLoops() &&
+         llvm::none_of(linalgOp.getDpsInputs(), [](Value v) {
+           return v.getDefiningOp<linalg::LinalgOp>() != nullptr;
+         });
+}
+
 /// Fuse every producer that is a linalg op or a tensor.empty, and yield a
 /// replacement for a producer that is also used outside the fusion group.
 scf::SCFTileAndFuseOptions::ControlFnTy fuseAllControl() {
@@ -85,6 +98,17 @@ scf::SCFTileAndFuseOptions::ControlFnTy fuseAllControl() {
                                      scf::SCFTileAndFuseOptions::ControlFnResult> {
     Operation *def = producer.getOwner();
     if (!isa<linalg::LinalgOp, tensor::EmptyOp>(def))
+      return std::nullopt;
+    // A producer read by several linalg ops is fused once per reader, so it
+    // is computed several times per row. That is cheap for elementwise ops
+    // on values that are not computed (a residual add of two inputs), but
+    // through a chain (a residual stream feeding the next block and its
+    // norm) the copies multiply block after block: such a producer stays
+    // whole, computed once.
+    if (!isDestination && !isCheapToRecompute(def) &&
+        llvm::count_if(producer.getUsers(), [](Operation *user) {
+          return isa<linalg::LinalgOp>(user);
+        }) > 1)
       return std::nullopt;
     scf::SCFTileAndFuseOptions::ControlFnResult result;
     if (!isDestination && isa<linalg::LinalgOp>(def))
@@ -139,10 +163,10 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       // Diagnostics about the clone would only confuse: the remark below
       // speaks for the original.
       ScopedDiagnosticHandler silence(&getContext(), [](Diagnostic &d) {
-        if (getenv("NORM_DEBUG_TILE")) { llvm::errs() << d << "\n"; for (auto &n : d.getNotes()) llvm::errs() << "  note: " << n << "\n"; }
-        return success(); });
+        LLVM_DEBUG(llvm::dbgs() << "on the clone: " << d << "\n");
+        return success();
+      });
       tiled = succeeded(tileFunction(clone)) && succeeded(verify(clone));
-      if (!tiled && getenv("NORM_DEBUG_TILE")) clone->print(llvm::errs());
     }
     if (tiled) {
       func.getBody().takeBody(clone.getBody());
@@ -170,13 +194,17 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     // Gradient groups first: the row reductions and the row ops that share
     // producers with them become one pass over the rows.
     llvm::SmallPtrSet<Operation *, 8> grouped;
-    for (auto [groupReductions, groupRowOps] :
-         partitionGradientGroups(reductions, rowOps)) {
+    for (const norm::GradientTerminals &group :
+         norm::partitionGradientGroups(reductions, rowOps)) {
+      ArrayRef<linalg::LinalgOp> groupReductions = group.reductions;
+      ArrayRef<linalg::LinalgOp> groupRowOps = group.rowOps;
       for (linalg::LinalgOp op : groupRowOps)
         grouped.insert(op);
       if (succeeded(norm::tileGradientGroupInOnePass(
               rewriter, groupReductions, groupRowOps, numThreads)))
         continue;
+      LLVM_DEBUG(llvm::dbgs() << "one-pass gradient tiling failed for "
+                              << groupReductions.front() << "\n");
       if (failed(tileGradientGroup(rewriter, groupReductions, groupRowOps)))
         return failure();
     }
@@ -184,56 +212,6 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       if (!grouped.contains(op) && failed(tileRowParallel(rewriter, op)))
         return failure();
     return success();
-  }
-
-  /// Splits the terminal ops into groups that share (transitively) a linalg
-  /// producer, keeping the groups that hold a row reduction.
-  SmallVector<std::pair<SmallVector<linalg::LinalgOp>,
-                        SmallVector<linalg::LinalgOp>>>
-  partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
-                          ArrayRef<linalg::LinalgOp> rowOps) {
-    SmallVector<linalg::LinalgOp> terminals(reductions);
-    llvm::append_range(terminals, rowOps);
-    // Producers of each terminal, and union-find over the terminals.
-    SmallVector<llvm::SmallPtrSet<Operation *, 16>> producers(terminals.size());
-    for (auto [i, op] : llvm::enumerate(terminals)) {
-      SmallVector<Operation *> worklist{op};
-      while (!worklist.empty()) {
-        Operation *current = worklist.pop_back_val();
-        for (Value v : current->getOperands())
-          if (auto def = v.getDefiningOp<linalg::LinalgOp>())
-            if (producers[i].insert(def).second)
-              worklist.push_back(def);
-      }
-    }
-    SmallVector<unsigned> leader(terminals.size());
-    std::iota(leader.begin(), leader.end(), 0);
-    std::function<unsigned(unsigned)> find = [&](unsigned i) {
-      return leader[i] == i ? i : leader[i] = find(leader[i]);
-    };
-    for (unsigned i = 0; i < terminals.size(); ++i)
-      for (unsigned j = i + 1; j < terminals.size(); ++j)
-        if (llvm::any_of(producers[i], [&](Operation *p) {
-              return producers[j].contains(p);
-            }))
-          leader[find(j)] = find(i);
-
-    SmallVector<std::pair<SmallVector<linalg::LinalgOp>,
-                          SmallVector<linalg::LinalgOp>>>
-        groups;
-    DenseMap<unsigned, unsigned> groupOf;
-    for (unsigned i = 0; i < reductions.size(); ++i) {
-      auto [it, inserted] = groupOf.try_emplace(find(i), groups.size());
-      if (inserted)
-        groups.emplace_back();
-      groups[it->second].first.push_back(reductions[i]);
-    }
-    for (unsigned j = 0; j < rowOps.size(); ++j) {
-      auto it = groupOf.find(find(reductions.size() + j));
-      if (it != groupOf.end())
-        groups[it->second].second.push_back(rowOps[j]);
-    }
-    return groups;
   }
 
   /// Tiles `op` with `tiling` (an scf.forall), fuses its producers into the
