@@ -126,37 +126,34 @@ struct NormVectorizeRowsPass
            staticRanges(op).back() > step))
         rowOps.push_back(op);
     });
-    SmallVector<Operation *> toVectorize;
     for (linalg::LinalgOp op : rowOps) {
-      if (failed(tileAlongRow(rewriter, op, step, toVectorize)))
+      if (failed(tileAlongRow(rewriter, op, step)))
         return signalPassFailure();
     }
 
-    // 2. Vectorize: the tiled ops (full or masked tiles), then every other
-    // small static linalg op (fills, per-row statistics, merges).
-    // Only full tiles are vectorized: a remainder (D not a multiple of the
-    // step) stays a scalar loop of fewer than `step` elements.
-    for (Operation *op : toVectorize) {
-      auto linalgOp = cast<linalg::LinalgOp>(op);
-      if (linalgOp.hasDynamicShape())
-        continue;
-      SmallVector<int64_t> sizes;
-      if (failed(linalg::vectorizeOpPrecondition(op, sizes)))
-        continue;
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::VectorizationResult> result =
-          linalg::vectorize(rewriter, op, sizes);
-      if (failed(result))
-        continue; // stays scalar; lowered to loops later
-      rewriter.replaceOp(op, result->replacements);
+    // 2. Peeling leaves the tile sizes as constants in dynamic slices:
+    // canonicalize so that full tiles and static remainders get static types.
+    {
+      RewritePatternSet canonical(ctx);
+      for (Dialect *dialect : ctx->getLoadedDialects())
+        dialect->getCanonicalizationPatterns(canonical);
+      for (RegisteredOperationName op : ctx->getRegisteredOperations())
+        op.getCanonicalizationPatterns(canonical, ctx);
+      if (failed(applyPatternsGreedily(func, std::move(canonical))))
+        return signalPassFailure();
     }
-    SmallVector<linalg::LinalgOp> rest;
+
+    // 3. Vectorize every static one-row op of a row tile: full tiles,
+    // remainder tiles when D is static (no masks needed), per-row
+    // statistics, fills and partial-sum merges. A remainder of a dynamic D
+    // stays a scalar loop of fewer than `step` elements.
+    SmallVector<linalg::LinalgOp> toVectorize;
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && !op.hasDynamicShape() &&
           isInRowTile(op) && isSingleRow(op))
-        rest.push_back(op);
+        toVectorize.push_back(op);
     });
-    for (linalg::LinalgOp op : rest) {
+    for (linalg::LinalgOp op : toVectorize) {
       if (failed(linalg::vectorizeOpPrecondition(op)))
         continue;
       rewriter.setInsertionPoint(op);
@@ -166,7 +163,7 @@ struct NormVectorizeRowsPass
         rewriter.replaceOp(op, result->replacements);
     }
 
-    // 3. Clean up: fold slices into transfers, drop unit dims, and hoist the
+    // 4. Clean up: fold slices into transfers, drop unit dims, and hoist the
     // loop-carried partial sums into vector iter_args.
     RewritePatternSet patterns(ctx);
     patterns.add<ForwardBroadcastStatistic>(ctx);
@@ -185,7 +182,7 @@ struct NormVectorizeRowsPass
       hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(*loop));
     });
 
-    // 4. One sweep over the row per pass: independent sibling loops along D
+    // 5. One sweep over the row per pass: independent sibling loops along D
     // (two reductions of the same row, dx and the parameter-gradient update)
     // become one loop, so the row is loaded once per sweep (CSE then merges
     // the duplicate loads).
@@ -265,10 +262,9 @@ struct NormVectorizeRowsPass
   }
 
   /// Tiles `op` along its last loop by `step` (a partial reduction when that
-  /// loop reduces) and peels the remainder; records the ops to vectorize.
+  /// loop reduces) and peels the remainder.
   LogicalResult tileAlongRow(RewriterBase &rewriter, linalg::LinalgOp op,
-                             int64_t step,
-                             SmallVectorImpl<Operation *> &toVectorize) {
+                             int64_t step) {
     unsigned n = op.getNumLoops();
     SmallVector<OpFoldResult> sizes(n, rewriter.getIndexAttr(0));
     sizes.back() = rewriter.getIndexAttr(step);
@@ -288,20 +284,10 @@ struct NormVectorizeRowsPass
     if (failed(tiled))
       return op->emitOpError("norm-vectorize-rows: tiling along D failed");
     rewriter.replaceOp(op, tiled->replacements);
-    for (Operation *merge : tiled->mergeOps)
-      toVectorize.push_back(merge);
-
     auto loop = cast<scf::ForOp>(tiled->loops.front().getOperation());
     scf::ForOp remainder;
     // Peeling fails when the trip count divides evenly: nothing to peel.
     (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
-    for (scf::ForOp l : {loop, remainder}) {
-      if (!l)
-        continue;
-      l.getBody()->walk([&](linalg::LinalgOp inner) {
-        toVectorize.push_back(inner);
-      });
-    }
     return success();
   }
 };

@@ -24,6 +24,11 @@
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad bf16 x, bf16 weight", "op": "rmsnorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "bf16", "name": "dw"}], "pdtype": "bf16", "shape": [4, 8], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad dynamic", "op": "rmsnorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [3, 5], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad zero row", "op": "rmsnorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [3, 4], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w"], "name": "D=1000", "op": "rmsnorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}], "pdtype": "f32", "shape": [5, 1000], "stats": true}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w"], "name": "D=4097 bf16", "op": "rmsnorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "bf16", "shape": [3, 4097], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad D=1000", "op": "rmsnorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [7, 1000], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad D=4097 with rstd", "op": "rmsnorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [3, 4097], "stats": true}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad dynamic D=300", "op": "rmsnorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [5, 300], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -163,6 +168,32 @@ func.func @case_12(%x: tensor<?x?xf32>, %w: tensor<?xf32>, %dy: tensor<?x?xf32>)
 func.func @case_13(%x: tensor<3x4xf32>, %w: tensor<4xf32>, %dy: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>) {
   %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<3x4xf32>, tensor<3x4xf32>, tensor<4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>)
   return %r0, %r1 : tensor<3x4xf32>, tensor<4xf32>
+}
+
+func.func @case_14(%x: tensor<5x1000xf32>, %w: tensor<1000xf32>) -> (tensor<5x1000xf32>, tensor<5xf32>) {
+  %r0, %r1 = norm.rmsnorm %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<5x1000xf32>, tensor<1000xf32>) -> (tensor<5x1000xf32>, tensor<5xf32>)
+  return %r0, %r1 : tensor<5x1000xf32>, tensor<5xf32>
+}
+
+func.func @case_15(%x: tensor<3x4097xbf16>, %w: tensor<4097xbf16>) -> (tensor<3x4097xbf16>) {
+  %r0 = norm.rmsnorm %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<3x4097xbf16>, tensor<4097xbf16>) -> (tensor<3x4097xbf16>)
+  return %r0 : tensor<3x4097xbf16>
+}
+
+func.func @case_16(%x: tensor<7x1000xf32>, %w: tensor<1000xf32>, %dy: tensor<7x1000xf32>) -> (tensor<7x1000xf32>, tensor<1000xf32>) {
+  %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<7x1000xf32>, tensor<7x1000xf32>, tensor<1000xf32>) -> (tensor<7x1000xf32>, tensor<1000xf32>)
+  return %r0, %r1 : tensor<7x1000xf32>, tensor<1000xf32>
+}
+
+func.func @case_17(%x: tensor<3x4097xf32>, %w: tensor<4097xf32>, %dy: tensor<3x4097xf32>) -> (tensor<3x4097xf32>, tensor<4097xf32>) {
+  %fy, %fs0 = norm.rmsnorm %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<3x4097xf32>, tensor<4097xf32>) -> (tensor<3x4097xf32>, tensor<3xf32>)
+  %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w, %fs0 {epsilon = 1.000000e-06 : f32} : (tensor<3x4097xf32>, tensor<3x4097xf32>, tensor<4097xf32>, tensor<3xf32>) -> (tensor<3x4097xf32>, tensor<4097xf32>)
+  return %r0, %r1 : tensor<3x4097xf32>, tensor<4097xf32>
+}
+
+func.func @case_18(%x: tensor<?x?xf32>, %w: tensor<?xf32>, %dy: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>) {
+  %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<?x?xf32>, tensor<?x?xf32>, tensor<?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
+  return %r0, %r1 : tensor<?x?xf32>, tensor<?xf32>
 }
 
 func.func @main() {
@@ -559,5 +590,142 @@ func.func @main() {
   call @dump(%rd204) : (tensor<?xf32>) -> ()
   %rd206 = tensor.cast %res202#1 : tensor<4xf32> to tensor<?xf32>
   call @dump(%rd206) : (tensor<?xf32>) -> ()
+  %xf207_n = arith.constant 5000 : index
+  %xf207_s = arith.constant 0.3 : f32
+  %xf207_c = arith.constant 1.0 : f32
+  %xf207_o = arith.constant 0.1 : f32
+  %xf207 = call @gen(%xf207_n, %xf207_s, %xf207_c, %xf207_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf207) : (tensor<?xf32>) -> ()
+  %xs208 = tensor.cast %xf207 : tensor<?xf32> to tensor<5000xf32>
+  %x209 = tensor.expand_shape %xs208 [[0, 1]] output_shape [5, 1000] : tensor<5000xf32> into tensor<5x1000xf32>
+  %wf210_n = arith.constant 1000 : index
+  %wf210_s = arith.constant 1.1 : f32
+  %wf210_c = arith.constant 0.5 : f32
+  %wf210_o = arith.constant 1.0 : f32
+  %wf210 = call @gen(%wf210_n, %wf210_s, %wf210_c, %wf210_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf210) : (tensor<?xf32>) -> ()
+  %ws211 = tensor.cast %wf210 : tensor<?xf32> to tensor<1000xf32>
+  %res212:2 = call @case_14(%x209, %ws211) : (tensor<5x1000xf32>, tensor<1000xf32>) -> (tensor<5x1000xf32>, tensor<5xf32>)
+  %rf213 = tensor.collapse_shape %res212#0 [[0, 1]] : tensor<5x1000xf32> into tensor<5000xf32>
+  %rd214 = tensor.cast %rf213 : tensor<5000xf32> to tensor<?xf32>
+  call @dump(%rd214) : (tensor<?xf32>) -> ()
+  %rd216 = tensor.cast %res212#1 : tensor<5xf32> to tensor<?xf32>
+  call @dump(%rd216) : (tensor<?xf32>) -> ()
+  %xf217_n = arith.constant 12291 : index
+  %xf217_s = arith.constant 0.3 : f32
+  %xf217_c = arith.constant 1.0 : f32
+  %xf217_o = arith.constant 0.1 : f32
+  %xf217 = call @gen(%xf217_n, %xf217_s, %xf217_c, %xf217_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb218 = call @to_bf16(%xf217) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp219 = call @from_bf16(%xb218) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp219) : (tensor<?xf32>) -> ()
+  %xs220 = tensor.cast %xb218 : tensor<?xbf16> to tensor<12291xbf16>
+  %x221 = tensor.expand_shape %xs220 [[0, 1]] output_shape [3, 4097] : tensor<12291xbf16> into tensor<3x4097xbf16>
+  %wf222_n = arith.constant 4097 : index
+  %wf222_s = arith.constant 1.1 : f32
+  %wf222_c = arith.constant 0.5 : f32
+  %wf222_o = arith.constant 1.0 : f32
+  %wf222 = call @gen(%wf222_n, %wf222_s, %wf222_c, %wf222_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %wb223 = call @to_bf16(%wf222) : (tensor<?xf32>) -> tensor<?xbf16>
+  %wp224 = call @from_bf16(%wb223) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%wp224) : (tensor<?xf32>) -> ()
+  %ws225 = tensor.cast %wb223 : tensor<?xbf16> to tensor<4097xbf16>
+  %res226:1 = call @case_15(%x221, %ws225) : (tensor<3x4097xbf16>, tensor<4097xbf16>) -> (tensor<3x4097xbf16>)
+  %rf227 = tensor.collapse_shape %res226#0 [[0, 1]] : tensor<3x4097xbf16> into tensor<12291xbf16>
+  %rd228 = tensor.cast %rf227 : tensor<12291xbf16> to tensor<?xbf16>
+  %re229 = call @from_bf16(%rd228) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re229) : (tensor<?xf32>) -> ()
+  %xf230_n = arith.constant 7000 : index
+  %xf230_s = arith.constant 0.3 : f32
+  %xf230_c = arith.constant 1.0 : f32
+  %xf230_o = arith.constant 0.1 : f32
+  %xf230 = call @gen(%xf230_n, %xf230_s, %xf230_c, %xf230_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf230) : (tensor<?xf32>) -> ()
+  %xs231 = tensor.cast %xf230 : tensor<?xf32> to tensor<7000xf32>
+  %x232 = tensor.expand_shape %xs231 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
+  %wf233_n = arith.constant 1000 : index
+  %wf233_s = arith.constant 1.1 : f32
+  %wf233_c = arith.constant 0.5 : f32
+  %wf233_o = arith.constant 1.0 : f32
+  %wf233 = call @gen(%wf233_n, %wf233_s, %wf233_c, %wf233_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf233) : (tensor<?xf32>) -> ()
+  %ws234 = tensor.cast %wf233 : tensor<?xf32> to tensor<1000xf32>
+  %dyf235_n = arith.constant 7000 : index
+  %dyf235_s = arith.constant 5.3 : f32
+  %dyf235_c = arith.constant 0.8 : f32
+  %dyf235_o = arith.constant 0.0 : f32
+  %dyf235 = call @gen(%dyf235_n, %dyf235_s, %dyf235_c, %dyf235_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf235) : (tensor<?xf32>) -> ()
+  %dys236 = tensor.cast %dyf235 : tensor<?xf32> to tensor<7000xf32>
+  %dy237 = tensor.expand_shape %dys236 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
+  %res238:2 = call @case_16(%x232, %ws234, %dy237) : (tensor<7x1000xf32>, tensor<1000xf32>, tensor<7x1000xf32>) -> (tensor<7x1000xf32>, tensor<1000xf32>)
+  %rf239 = tensor.collapse_shape %res238#0 [[0, 1]] : tensor<7x1000xf32> into tensor<7000xf32>
+  %rd240 = tensor.cast %rf239 : tensor<7000xf32> to tensor<?xf32>
+  call @dump(%rd240) : (tensor<?xf32>) -> ()
+  %rd242 = tensor.cast %res238#1 : tensor<1000xf32> to tensor<?xf32>
+  call @dump(%rd242) : (tensor<?xf32>) -> ()
+  %xf243_n = arith.constant 12291 : index
+  %xf243_s = arith.constant 0.3 : f32
+  %xf243_c = arith.constant 1.0 : f32
+  %xf243_o = arith.constant 0.1 : f32
+  %xf243 = call @gen(%xf243_n, %xf243_s, %xf243_c, %xf243_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf243) : (tensor<?xf32>) -> ()
+  %xs244 = tensor.cast %xf243 : tensor<?xf32> to tensor<12291xf32>
+  %x245 = tensor.expand_shape %xs244 [[0, 1]] output_shape [3, 4097] : tensor<12291xf32> into tensor<3x4097xf32>
+  %wf246_n = arith.constant 4097 : index
+  %wf246_s = arith.constant 1.1 : f32
+  %wf246_c = arith.constant 0.5 : f32
+  %wf246_o = arith.constant 1.0 : f32
+  %wf246 = call @gen(%wf246_n, %wf246_s, %wf246_c, %wf246_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf246) : (tensor<?xf32>) -> ()
+  %ws247 = tensor.cast %wf246 : tensor<?xf32> to tensor<4097xf32>
+  %dyf248_n = arith.constant 12291 : index
+  %dyf248_s = arith.constant 5.3 : f32
+  %dyf248_c = arith.constant 0.8 : f32
+  %dyf248_o = arith.constant 0.0 : f32
+  %dyf248 = call @gen(%dyf248_n, %dyf248_s, %dyf248_c, %dyf248_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf248) : (tensor<?xf32>) -> ()
+  %dys249 = tensor.cast %dyf248 : tensor<?xf32> to tensor<12291xf32>
+  %dy250 = tensor.expand_shape %dys249 [[0, 1]] output_shape [3, 4097] : tensor<12291xf32> into tensor<3x4097xf32>
+  %res251:2 = call @case_17(%x245, %ws247, %dy250) : (tensor<3x4097xf32>, tensor<4097xf32>, tensor<3x4097xf32>) -> (tensor<3x4097xf32>, tensor<4097xf32>)
+  %rf252 = tensor.collapse_shape %res251#0 [[0, 1]] : tensor<3x4097xf32> into tensor<12291xf32>
+  %rd253 = tensor.cast %rf252 : tensor<12291xf32> to tensor<?xf32>
+  call @dump(%rd253) : (tensor<?xf32>) -> ()
+  %rd255 = tensor.cast %res251#1 : tensor<4097xf32> to tensor<?xf32>
+  call @dump(%rd255) : (tensor<?xf32>) -> ()
+  %xf256_n = arith.constant 1500 : index
+  %xf256_s = arith.constant 0.3 : f32
+  %xf256_c = arith.constant 1.0 : f32
+  %xf256_o = arith.constant 0.1 : f32
+  %xf256 = call @gen(%xf256_n, %xf256_s, %xf256_c, %xf256_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf256) : (tensor<?xf32>) -> ()
+  %xs257 = tensor.cast %xf256 : tensor<?xf32> to tensor<1500xf32>
+  %x258 = tensor.expand_shape %xs257 [[0, 1]] output_shape [5, 300] : tensor<1500xf32> into tensor<5x300xf32>
+  %xd259 = tensor.cast %x258 : tensor<5x300xf32> to tensor<?x?xf32>
+  %wf260_n = arith.constant 300 : index
+  %wf260_s = arith.constant 1.1 : f32
+  %wf260_c = arith.constant 0.5 : f32
+  %wf260_o = arith.constant 1.0 : f32
+  %wf260 = call @gen(%wf260_n, %wf260_s, %wf260_c, %wf260_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf260) : (tensor<?xf32>) -> ()
+  %ws261 = tensor.cast %wf260 : tensor<?xf32> to tensor<300xf32>
+  %wd262 = tensor.cast %ws261 : tensor<300xf32> to tensor<?xf32>
+  %dyf263_n = arith.constant 1500 : index
+  %dyf263_s = arith.constant 5.3 : f32
+  %dyf263_c = arith.constant 0.8 : f32
+  %dyf263_o = arith.constant 0.0 : f32
+  %dyf263 = call @gen(%dyf263_n, %dyf263_s, %dyf263_c, %dyf263_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf263) : (tensor<?xf32>) -> ()
+  %dys264 = tensor.cast %dyf263 : tensor<?xf32> to tensor<1500xf32>
+  %dy265 = tensor.expand_shape %dys264 [[0, 1]] output_shape [5, 300] : tensor<1500xf32> into tensor<5x300xf32>
+  %dyd266 = tensor.cast %dy265 : tensor<5x300xf32> to tensor<?x?xf32>
+  %res267:2 = call @case_18(%xd259, %wd262, %dyd266) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
+  %rs268 = tensor.cast %res267#0 : tensor<?x?xf32> to tensor<5x300xf32>
+  %rf269 = tensor.collapse_shape %rs268 [[0, 1]] : tensor<5x300xf32> into tensor<1500xf32>
+  %rd270 = tensor.cast %rf269 : tensor<1500xf32> to tensor<?xf32>
+  call @dump(%rd270) : (tensor<?xf32>) -> ()
+  %rs271 = tensor.cast %res267#1 : tensor<?xf32> to tensor<300xf32>
+  %rd273 = tensor.cast %rs271 : tensor<300xf32> to tensor<?xf32>
+  call @dump(%rd273) : (tensor<?xf32>) -> ()
   return
 }

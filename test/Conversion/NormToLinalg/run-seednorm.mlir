@@ -26,6 +26,9 @@
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad bf16 x, f32 params", "op": "seednorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [3, 16], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad dynamic", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [3, 8], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad zero row", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [3, 4], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=1000", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [3, 1000], "stats": true}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=4097", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [7, 4097], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=1024 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [5, 1024], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -175,6 +178,21 @@ func.func @case_14(%x: tensor<?x?xf32>, %alpha: tensor<?xf32>, %beta: tensor<?xf
 func.func @case_15(%x: tensor<3x4xf32>, %alpha: tensor<4xf32>, %beta: tensor<4xf32>, %gamma: tensor<4xf32>, %dy: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 2 : i64} : (tensor<3x4xf32>, tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return %r0, %r1, %r2, %r3 : tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+func.func @case_16(%x: tensor<3x1000xf32>, %alpha: tensor<1000xf32>, %beta: tensor<1000xf32>, %gamma: tensor<1000xf32>) -> (tensor<3x1000xf32>, tensor<3xf32>, tensor<3x1xf32>) {
+  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<3x1000xf32>, tensor<1000xf32>, tensor<1000xf32>, tensor<1000xf32>) -> (tensor<3x1000xf32>, tensor<3xf32>, tensor<3x1xf32>)
+  return %r0, %r1, %r2 : tensor<3x1000xf32>, tensor<3xf32>, tensor<3x1xf32>
+}
+
+func.func @case_17(%x: tensor<7x4097xf32>, %alpha: tensor<4097xf32>, %beta: tensor<4097xf32>, %gamma: tensor<4097xf32>, %dy: tensor<7x4097xf32>) -> (tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<7x4097xf32>, tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>) -> (tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>
+}
+
+func.func @case_18(%x: tensor<5x1024xf32>, %alpha: tensor<1024xf32>, %beta: tensor<1024xf32>, %gamma: tensor<1024xf32>, %dy: tensor<5x1024xf32>) -> (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 4 : i64} : (tensor<5x1024xf32>, tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) -> (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>
 }
 
 func.func @main() {
@@ -885,5 +903,137 @@ func.func @main() {
   call @dump(%rd325) : (tensor<?xf32>) -> ()
   %rd327 = tensor.cast %res319#3 : tensor<4xf32> to tensor<?xf32>
   call @dump(%rd327) : (tensor<?xf32>) -> ()
+  %xf328_n = arith.constant 3000 : index
+  %xf328_s = arith.constant 0.3 : f32
+  %xf328_c = arith.constant 1.0 : f32
+  %xf328_o = arith.constant 0.1 : f32
+  %xf328 = call @gen(%xf328_n, %xf328_s, %xf328_c, %xf328_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf328) : (tensor<?xf32>) -> ()
+  %xs329 = tensor.cast %xf328 : tensor<?xf32> to tensor<3000xf32>
+  %x330 = tensor.expand_shape %xs329 [[0, 1]] output_shape [3, 1000] : tensor<3000xf32> into tensor<3x1000xf32>
+  %alphaf331_n = arith.constant 1000 : index
+  %alphaf331_s = arith.constant 2.1 : f32
+  %alphaf331_c = arith.constant 0.6 : f32
+  %alphaf331_o = arith.constant 0.8 : f32
+  %alphaf331 = call @gen(%alphaf331_n, %alphaf331_s, %alphaf331_c, %alphaf331_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf331) : (tensor<?xf32>) -> ()
+  %alphas332 = tensor.cast %alphaf331 : tensor<?xf32> to tensor<1000xf32>
+  %betaf333_n = arith.constant 1000 : index
+  %betaf333_s = arith.constant 0.7 : f32
+  %betaf333_c = arith.constant 0.3 : f32
+  %betaf333_o = arith.constant 0.05 : f32
+  %betaf333 = call @gen(%betaf333_n, %betaf333_s, %betaf333_c, %betaf333_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf333) : (tensor<?xf32>) -> ()
+  %betas334 = tensor.cast %betaf333 : tensor<?xf32> to tensor<1000xf32>
+  %gammaf335_n = arith.constant 1000 : index
+  %gammaf335_s = arith.constant 1.7 : f32
+  %gammaf335_c = arith.constant 0.4 : f32
+  %gammaf335_o = arith.constant 1.0 : f32
+  %gammaf335 = call @gen(%gammaf335_n, %gammaf335_s, %gammaf335_c, %gammaf335_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf335) : (tensor<?xf32>) -> ()
+  %gammas336 = tensor.cast %gammaf335 : tensor<?xf32> to tensor<1000xf32>
+  %res337:3 = call @case_16(%x330, %alphas332, %betas334, %gammas336) : (tensor<3x1000xf32>, tensor<1000xf32>, tensor<1000xf32>, tensor<1000xf32>) -> (tensor<3x1000xf32>, tensor<3xf32>, tensor<3x1xf32>)
+  %rf338 = tensor.collapse_shape %res337#0 [[0, 1]] : tensor<3x1000xf32> into tensor<3000xf32>
+  %rd339 = tensor.cast %rf338 : tensor<3000xf32> to tensor<?xf32>
+  call @dump(%rd339) : (tensor<?xf32>) -> ()
+  %rd341 = tensor.cast %res337#1 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd341) : (tensor<?xf32>) -> ()
+  %rf342 = tensor.collapse_shape %res337#2 [[0, 1]] : tensor<3x1xf32> into tensor<3xf32>
+  %rd343 = tensor.cast %rf342 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd343) : (tensor<?xf32>) -> ()
+  %xf344_n = arith.constant 28679 : index
+  %xf344_s = arith.constant 0.3 : f32
+  %xf344_c = arith.constant 1.0 : f32
+  %xf344_o = arith.constant 0.1 : f32
+  %xf344 = call @gen(%xf344_n, %xf344_s, %xf344_c, %xf344_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf344) : (tensor<?xf32>) -> ()
+  %xs345 = tensor.cast %xf344 : tensor<?xf32> to tensor<28679xf32>
+  %x346 = tensor.expand_shape %xs345 [[0, 1]] output_shape [7, 4097] : tensor<28679xf32> into tensor<7x4097xf32>
+  %alphaf347_n = arith.constant 4097 : index
+  %alphaf347_s = arith.constant 2.1 : f32
+  %alphaf347_c = arith.constant 0.6 : f32
+  %alphaf347_o = arith.constant 0.8 : f32
+  %alphaf347 = call @gen(%alphaf347_n, %alphaf347_s, %alphaf347_c, %alphaf347_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf347) : (tensor<?xf32>) -> ()
+  %alphas348 = tensor.cast %alphaf347 : tensor<?xf32> to tensor<4097xf32>
+  %betaf349_n = arith.constant 4097 : index
+  %betaf349_s = arith.constant 0.7 : f32
+  %betaf349_c = arith.constant 0.02 : f32
+  %betaf349_o = arith.constant 0.0 : f32
+  %betaf349 = call @gen(%betaf349_n, %betaf349_s, %betaf349_c, %betaf349_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf349) : (tensor<?xf32>) -> ()
+  %betas350 = tensor.cast %betaf349 : tensor<?xf32> to tensor<4097xf32>
+  %gammaf351_n = arith.constant 4097 : index
+  %gammaf351_s = arith.constant 1.7 : f32
+  %gammaf351_c = arith.constant 0.4 : f32
+  %gammaf351_o = arith.constant 1.0 : f32
+  %gammaf351 = call @gen(%gammaf351_n, %gammaf351_s, %gammaf351_c, %gammaf351_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf351) : (tensor<?xf32>) -> ()
+  %gammas352 = tensor.cast %gammaf351 : tensor<?xf32> to tensor<4097xf32>
+  %dyf353_n = arith.constant 28679 : index
+  %dyf353_s = arith.constant 5.3 : f32
+  %dyf353_c = arith.constant 0.8 : f32
+  %dyf353_o = arith.constant 0.0 : f32
+  %dyf353 = call @gen(%dyf353_n, %dyf353_s, %dyf353_c, %dyf353_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf353) : (tensor<?xf32>) -> ()
+  %dys354 = tensor.cast %dyf353 : tensor<?xf32> to tensor<28679xf32>
+  %dy355 = tensor.expand_shape %dys354 [[0, 1]] output_shape [7, 4097] : tensor<28679xf32> into tensor<7x4097xf32>
+  %res356:4 = call @case_17(%x346, %alphas348, %betas350, %gammas352, %dy355) : (tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<7x4097xf32>) -> (tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>)
+  %rf357 = tensor.collapse_shape %res356#0 [[0, 1]] : tensor<7x4097xf32> into tensor<28679xf32>
+  %rd358 = tensor.cast %rf357 : tensor<28679xf32> to tensor<?xf32>
+  call @dump(%rd358) : (tensor<?xf32>) -> ()
+  %rd360 = tensor.cast %res356#1 : tensor<4097xf32> to tensor<?xf32>
+  call @dump(%rd360) : (tensor<?xf32>) -> ()
+  %rd362 = tensor.cast %res356#2 : tensor<4097xf32> to tensor<?xf32>
+  call @dump(%rd362) : (tensor<?xf32>) -> ()
+  %rd364 = tensor.cast %res356#3 : tensor<4097xf32> to tensor<?xf32>
+  call @dump(%rd364) : (tensor<?xf32>) -> ()
+  %xf365_n = arith.constant 5120 : index
+  %xf365_s = arith.constant 0.3 : f32
+  %xf365_c = arith.constant 1.0 : f32
+  %xf365_o = arith.constant 0.1 : f32
+  %xf365 = call @gen(%xf365_n, %xf365_s, %xf365_c, %xf365_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf365) : (tensor<?xf32>) -> ()
+  %xs366 = tensor.cast %xf365 : tensor<?xf32> to tensor<5120xf32>
+  %x367 = tensor.expand_shape %xs366 [[0, 1]] output_shape [5, 1024] : tensor<5120xf32> into tensor<5x1024xf32>
+  %alphaf368_n = arith.constant 1024 : index
+  %alphaf368_s = arith.constant 2.1 : f32
+  %alphaf368_c = arith.constant 0.6 : f32
+  %alphaf368_o = arith.constant 0.8 : f32
+  %alphaf368 = call @gen(%alphaf368_n, %alphaf368_s, %alphaf368_c, %alphaf368_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf368) : (tensor<?xf32>) -> ()
+  %alphas369 = tensor.cast %alphaf368 : tensor<?xf32> to tensor<1024xf32>
+  %betaf370_n = arith.constant 1024 : index
+  %betaf370_s = arith.constant 0.7 : f32
+  %betaf370_c = arith.constant 0.3 : f32
+  %betaf370_o = arith.constant 0.05 : f32
+  %betaf370 = call @gen(%betaf370_n, %betaf370_s, %betaf370_c, %betaf370_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf370) : (tensor<?xf32>) -> ()
+  %betas371 = tensor.cast %betaf370 : tensor<?xf32> to tensor<1024xf32>
+  %gammaf372_n = arith.constant 1024 : index
+  %gammaf372_s = arith.constant 1.7 : f32
+  %gammaf372_c = arith.constant 0.4 : f32
+  %gammaf372_o = arith.constant 1.0 : f32
+  %gammaf372 = call @gen(%gammaf372_n, %gammaf372_s, %gammaf372_c, %gammaf372_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf372) : (tensor<?xf32>) -> ()
+  %gammas373 = tensor.cast %gammaf372 : tensor<?xf32> to tensor<1024xf32>
+  %dyf374_n = arith.constant 5120 : index
+  %dyf374_s = arith.constant 5.3 : f32
+  %dyf374_c = arith.constant 0.8 : f32
+  %dyf374_o = arith.constant 0.0 : f32
+  %dyf374 = call @gen(%dyf374_n, %dyf374_s, %dyf374_c, %dyf374_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf374) : (tensor<?xf32>) -> ()
+  %dys375 = tensor.cast %dyf374 : tensor<?xf32> to tensor<5120xf32>
+  %dy376 = tensor.expand_shape %dys375 [[0, 1]] output_shape [5, 1024] : tensor<5120xf32> into tensor<5x1024xf32>
+  %res377:4 = call @case_18(%x367, %alphas369, %betas371, %gammas373, %dy376) : (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<5x1024xf32>) -> (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>)
+  %rf378 = tensor.collapse_shape %res377#0 [[0, 1]] : tensor<5x1024xf32> into tensor<5120xf32>
+  %rd379 = tensor.cast %rf378 : tensor<5120xf32> to tensor<?xf32>
+  call @dump(%rd379) : (tensor<?xf32>) -> ()
+  %rd381 = tensor.cast %res377#1 : tensor<1024xf32> to tensor<?xf32>
+  call @dump(%rd381) : (tensor<?xf32>) -> ()
+  %rd383 = tensor.cast %res377#2 : tensor<1024xf32> to tensor<?xf32>
+  call @dump(%rd383) : (tensor<?xf32>) -> ()
+  %rd385 = tensor.cast %res377#3 : tensor<1024xf32> to tensor<?xf32>
+  call @dump(%rd385) : (tensor<?xf32>) -> ()
   return
 }

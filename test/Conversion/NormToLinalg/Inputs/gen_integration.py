@@ -167,6 +167,7 @@ def build_case(idx, case, main):
         gen = {"w": (1.1, 0.5, 1.0), "g": (0.4, 0.5, 2.0),
                "alpha": (2.1, 0.6, 0.8), "beta": (0.7, 0.3, 0.05),
                "gamma": (1.7, 0.4, 1.0)}[p]
+        gen = case.get("pgen", {}).get(p, gen)
         inputs.append((p, pshape, pdt, gen))
     if grad:
         inputs.append(("dy", shape, xdt, (5.3, 0.8, 0.0)))
@@ -351,6 +352,16 @@ FILES = {
              dynamic=True, stats=True),
         dict(name="grad zero row", op="rmsnorm_grad", shape=[3, 4],
              specials=[("zero_row", 1)]),
+        # Long rows: 64-wide vector tiles plus remainders (1000 = 15 * 64 +
+        # 40, 4097 = 64 * 64 + 1), rows not a multiple of the chunk count.
+        dict(name="D=1000", op="rmsnorm", shape=[5, 1000], stats=True),
+        dict(name="D=4097 bf16", op="rmsnorm", shape=[3, 4097], dtype="bf16",
+             pdtype="bf16"),
+        dict(name="grad D=1000", op="rmsnorm_grad", shape=[7, 1000]),
+        dict(name="grad D=4097 with rstd", op="rmsnorm_grad", shape=[3, 4097],
+             stats=True),
+        dict(name="grad dynamic D=300", op="rmsnorm_grad", shape=[5, 300],
+             dynamic=True),
     ],
     "run-scalenorm.mlir": [
         dict(name="f32 with inv", op="scalenorm", shape=[4, 8], stats=True),
@@ -375,6 +386,10 @@ FILES = {
              dtype="bf16", pdtype="f32"),
         dict(name="grad dynamic", op="scalenorm_grad", shape=[3, 5],
              dynamic=True),
+        dict(name="D=4097", op="scalenorm", shape=[3, 4097], stats=True),
+        dict(name="grad D=1000", op="scalenorm_grad", shape=[7, 1000]),
+        dict(name="grad D=200 clamped zero row", op="scalenorm_grad",
+             shape=[5, 200], specials=[("zero_row", 3)]),
     ],
     "run-seednorm.mlir": [
         dict(name="heads=4 with stats", op="seednorm", shape=[3, 16], heads=4,
@@ -405,6 +420,14 @@ FILES = {
              dynamic=True, stats=True),
         dict(name="grad zero row", op="seednorm_grad", shape=[3, 4], heads=2,
              specials=[("zero_row", 2)]),
+        dict(name="D=1000", op="seednorm", shape=[3, 1000], stats=True),
+        # beta ~ 1/sqrt(D) keeps the seed s = x . beta out of tanh's f32
+        # saturation, where dbeta is 0 in f32 but tiny and nonzero in f64
+        # (norms-math.md §7).
+        dict(name="grad D=4097", op="seednorm_grad", shape=[7, 4097],
+             pgen={"beta": (0.7, 0.02, 0.0)}),
+        dict(name="grad D=1024 heads=4", op="seednorm_grad", shape=[5, 1024],
+             heads=4),
     ],
 }
 

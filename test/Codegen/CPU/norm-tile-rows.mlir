@@ -1,0 +1,107 @@
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(convert-norm-to-linalg,func.func(norm-tile-rows{threads=3},canonicalize,cse))" | FileCheck %s
+
+// A gradient becomes one pass over the rows: 3 chunks in parallel, one row
+// loop per chunk in which every op of the decomposition is tiled to the row
+// (statistics, dx written into the chunk, dweight added to the chunk's running
+// sum), then the 3 partial sums merged in chunk order.
+
+// CHECK-LABEL: func.func @rmsnorm_grad
+//  CHECK-SAME:   (%[[DY:.+]]: tensor<?x256xf32>, %[[X:.+]]: tensor<?x256xf32>, %[[W:.+]]: tensor<256xf32>)
+//       CHECK:   %[[ZERO:.+]] = linalg.fill {{.*}} -> tensor<256xf32>
+//       CHECK:   %[[PARTIALS:.+]] = tensor.empty() : tensor<3x256xf32>
+//       CHECK:   %[[R:.+]]:2 = scf.forall (%[[T:.+]]) in (3) shared_outs(%[[DXO:.+]] = %{{.+}}, %[[PO:.+]] = %[[PARTIALS]])
+//       CHECK:     %[[LB:.+]] = affine.min
+//       CHECK:     %[[UB:.+]] = affine.min
+//       CHECK:     %[[CNT:.+]] = affine.apply
+//       CHECK:     %[[CHUNK:.+]] = tensor.extract_slice %[[DXO]][%[[LB]], 0] [%[[CNT]], 256]
+//       CHECK:     %[[L:.+]]:2 = scf.for %[[I:.+]] = %{{.+}} to %[[CNT]] step %{{.+}} iter_args(%[[DXC:.+]] = %[[CHUNK]], %[[ACC:.+]] = %[[ZERO]])
+//       CHECK:       %[[ROW:.+]] = arith.addi %[[LB]], %[[I]]
+//       CHECK:       tensor.extract_slice %[[X]][%[[ROW]], 0] [1, 256]
+//       CHECK:       linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+//       CHECK:       math.rsqrt
+//       CHECK:       tensor.extract_slice %[[DY]][%[[ROW]], 0] [1, 256]
+//       CHECK:       linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+//       CHECK:       %[[DXDEST:.+]] = tensor.extract_slice %[[DXC]][%[[I]], 0] [1, 256]
+//       CHECK:       %[[DXROW:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+//  CHECK-SAME:         outs(%[[DXDEST]] : tensor<1x256xf32>)
+//       CHECK:       %[[INS:.+]] = tensor.insert_slice %[[DXROW]] into %[[DXC]][%[[I]], 0] [1, 256]
+//       CHECK:       %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+//  CHECK-SAME:         outs(%[[ACC]] : tensor<256xf32>)
+//       CHECK:       scf.yield %[[INS]], %[[SUM]]
+//       CHECK:     } {norm.row_loop}
+//       CHECK:     scf.forall.in_parallel
+//       CHECK:       tensor.parallel_insert_slice %[[L]]#0 into %[[DXO]][%[[LB]], 0] [%[[CNT]], 256]
+//       CHECK:       tensor.parallel_insert_slice %[[L]]#1 into %[[PO]][%[[T]], 0] [1, 256]
+//       CHECK:   %[[DW:.+]] = linalg.reduce ins(%[[R]]#1 : tensor<3x256xf32>) outs(%[[ZERO]] : tensor<256xf32>) dimensions = [0]
+//       CHECK:   return %[[R]]#0, %[[DW]]
+func.func @rmsnorm_grad(%dy: tensor<?x256xf32>, %x: tensor<?x256xf32>, %w: tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x256xf32>, tensor<?x256xf32>, tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>)
+  return %dx, %dw : tensor<?x256xf32>, tensor<256xf32>
+}
+
+// -----
+
+// ScaleNorm's gain gradient is a sum over the rows of per-row sums: it joins
+// the same one-pass loop, its running sum is a 0-d tensor.
+
+// CHECK-LABEL: func.func @scalenorm_grad
+//       CHECK:   scf.forall (%{{.+}}) in (3) shared_outs(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (tensor<64x32xf32>, tensor<3xf32>)
+//       CHECK:     scf.for {{.*}} -> (tensor<?x32xf32>, tensor<f32>)
+//       CHECK:     } {norm.row_loop}
+//       CHECK:   linalg.reduce ins(%{{.+}} : tensor<3xf32>) outs(%{{.+}} : tensor<f32>) dimensions = [0]
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   return
+func.func @scalenorm_grad(%dy: tensor<64x32xf32>, %x: tensor<64x32xf32>, %g: tensor<f32>) -> (tensor<64x32xf32>, tensor<f32>) {
+  %dx, %dg = norm.scalenorm_grad %dy, %x, %g : (tensor<64x32xf32>, tensor<64x32xf32>, tensor<f32>) -> (tensor<64x32xf32>, tensor<f32>)
+  return %dx, %dg : tensor<64x32xf32>, tensor<f32>
+}
+
+// -----
+
+// Forward: one parallel loop over the rows, the reduction and the
+// elementwise pass fused in it (one row per iteration).
+
+// CHECK-LABEL: func.func @rmsnorm
+//       CHECK:   scf.forall (%[[ROW:.+]]) in (64) shared_outs
+//       CHECK:     linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+//       CHECK:     math.rsqrt
+//       CHECK:     linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+//       CHECK:     tensor.parallel_insert_slice
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   return
+func.func @rmsnorm(%x: tensor<64x32xf32>, %w: tensor<32xf32>) -> tensor<64x32xf32> {
+  %y = norm.rmsnorm %x, %w : (tensor<64x32xf32>, tensor<32xf32>) -> tensor<64x32xf32>
+  return %y : tensor<64x32xf32>
+}
+
+// -----
+
+// A value computed from other computed values and read by two ops (here a
+// residual stream read by the norm and by the final add) is computed once,
+// outside the row loop: fusing it into each reader would repeat the matmul.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @shared_stream
+//       CHECK:   linalg.matmul
+//   CHECK-NOT:   linalg.matmul
+//       CHECK:   return
+func.func @shared_stream(%x: tensor<64x32xf32>, %m: tensor<32x32xf32>, %w: tensor<32xf32>) -> tensor<64x32xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x32xf32>
+  %z = linalg.fill ins(%c0 : f32) outs(%e : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %p = linalg.matmul ins(%x, %m : tensor<64x32xf32>, tensor<32x32xf32>) outs(%z : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %h = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %p : tensor<64x32xf32>, tensor<64x32xf32>) outs(%e : tensor<64x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<64x32xf32>
+  %y = norm.rmsnorm %h, %w : (tensor<64x32xf32>, tensor<32xf32>) -> tensor<64x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%h, %y : tensor<64x32xf32>, tensor<64x32xf32>) outs(%e : tensor<64x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<64x32xf32>
+  return %r : tensor<64x32xf32>
+}

@@ -1,0 +1,55 @@
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(convert-norm-to-linalg,func.func(norm-tile-rows{threads=2},canonicalize,cse,norm-vectorize-rows,canonicalize,cse))" | FileCheck %s
+
+// Gradient row tile: two sweeps along D per row. The first computes both row
+// sums (sum x^2 and sum dy w x) with vector<64xf32> partial sums and one
+// horizontal reduction each; the second writes the dx row and adds the row's
+// contribution to the dweight running sum. x and dy are loaded once per
+// sweep.
+
+// CHECK-LABEL: func.func @rmsnorm_grad
+//  CHECK-SAME:   (%[[DY:.+]]: tensor<?x256xf32>, %[[X:.+]]: tensor<?x256xf32>, %[[W:.+]]: tensor<256xf32>)
+//       CHECK:   scf.forall
+//       CHECK:     scf.for {{.*}} -> (tensor<?x256xf32>, tensor<256xf32>)
+//       CHECK:       scf.for {{.*}} -> (vector<64xf32>, vector<64xf32>)
+//   CHECK-DAG:         vector.transfer_read %[[X]]{{.*}} vector<64xf32>
+//   CHECK-DAG:         vector.transfer_read %[[DY]]{{.*}} vector<64xf32>
+//   CHECK-NOT:         vector.transfer_read %[[X]]
+//   CHECK-NOT:         vector.transfer_read %[[DY]]
+//       CHECK:         scf.yield {{.*}} : vector<64xf32>, vector<64xf32>
+//       CHECK:       vector.multi_reduction <add>
+//       CHECK:       math.rsqrt
+//       CHECK:       vector.multi_reduction <add>
+//   CHECK-NOT:       scf.for {{.*}}vector<64xf32>
+//       CHECK:       scf.for {{.*}} -> (tensor<1x256xf32>, tensor<256xf32>)
+//   CHECK-DAG:         vector.transfer_read %[[DY]]{{.*}} vector<64xf32>
+//   CHECK-DAG:         vector.transfer_read %[[X]]{{.*}} vector<64xf32>
+//       CHECK:         vector.transfer_write {{.*}} : vector<64xf32>, tensor<1x64xf32>
+//       CHECK:         vector.transfer_read %{{.+}}[%{{.+}}], %{{.+}} {in_bounds = [true]} : tensor<256xf32>, vector<64xf32>
+//       CHECK:         arith.addf {{.*}} : vector<64xf32>
+//       CHECK:         vector.transfer_write {{.*}} : vector<64xf32>, tensor<256xf32>
+//       CHECK:       } {norm.row_loop}
+func.func @rmsnorm_grad(%dy: tensor<?x256xf32>, %x: tensor<?x256xf32>, %w: tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x256xf32>, tensor<?x256xf32>, tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>)
+  return %dx, %dw : tensor<?x256xf32>, tensor<256xf32>
+}
+
+// -----
+
+// Forward row tile with D = 200: the 64-wide tiles of the row sum and of the
+// output pass are peeled; the main loops and the static 8-wide remainders are
+// all vector code (no masks: the remainder size is known).
+
+// CHECK-LABEL: func.func @rmsnorm_odd
+//       CHECK:   scf.forall
+//       CHECK:     scf.for %{{.+}} = %{{.+}} to %[[C192:.+]] step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (vector<64xf32>)
+//       CHECK:     vector.transfer_read {{.*}}[%{{.+}}, %[[C192]]]{{.*}} vector<8xf32>
+//       CHECK:     vector.multi_reduction <add>
+//       CHECK:     math.rsqrt
+//       CHECK:     scf.for
+//       CHECK:       vector.transfer_write {{.*}} : vector<64xf32>
+//       CHECK:     vector.transfer_write {{.*}} : vector<8xf32>
+//   CHECK-NOT:   linalg.generic
+func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16x200xf32> {
+  %y = norm.rmsnorm %x, %w : (tensor<16x200xf32>, tensor<200xf32>) -> tensor<16x200xf32>
+  return %y : tensor<16x200xf32>
+}
