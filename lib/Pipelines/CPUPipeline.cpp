@@ -78,6 +78,9 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   NormNontemporalStoresOptions storeOptions;
   storeOptions.enable = options.nontemporal;
   lpm.addPass(createNormNontemporalStores(storeOptions));
+  NormPrefetchRowsOptions prefetchOptions;
+  prefetchOptions.distance = options.prefetchDistance;
+  lpm.addPass(createNormPrefetchRows(prefetchOptions));
 
   // 4. Threads: scf.parallel over rows becomes an OpenMP worksharing loop.
   // (memref lowering must precede scf-to-cf, see toolchain.md §7.)

@@ -96,4 +96,38 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
   let dependentDialects = ["vector::VectorDialect"];
 }
 
+def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
+  let summary = "Prefetch the next rows while a row is written";
+  let description = [{
+    A row tile reads its row from memory in the first sweep (the row sums)
+    and only writes in the last one, from cache; without help the memory
+    reads stop while the row is written. In each loop that stores (the last
+    sweep), this pass adds a `memref.prefetch` of the row `distance` rows
+    ahead for every vector load of a row-indexed buffer (leading index
+    invariant in the loop, not a constant), one per 64-byte line, so that
+    the reads of the next row overlap the writes of this one. Runs after
+    bufferization, on `vector.load`/`vector.store`.
+
+    Example (distance = 1):
+    ```mlir
+    scf.for %j = %c0 to %c4096 step %c16 {
+      %v = vector.load %x[%row, %j] : memref<8192x4096xf32>, vector<16xf32>
+      vector.store %w, %y[%row, %j] {nontemporal = true} : ...
+    }
+    // becomes
+    scf.for %j = %c0 to %c4096 step %c16 {
+      %next = arith.addi %row, %c1 : index
+      memref.prefetch %x[%next, %j], read, locality<3>, data : memref<8192x4096xf32>
+      %v = vector.load %x[%row, %j] : memref<8192x4096xf32>, vector<16xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"distance", "distance", "int64_t", "1",
+           "How many rows ahead to prefetch (0 disables)">,
+  ];
+  let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
+}
+
 #endif // NORM_CODEGEN_CPU_PASSES_TD

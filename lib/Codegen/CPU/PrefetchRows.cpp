@@ -1,0 +1,98 @@
+//===- PrefetchRows.cpp - prefetch the next rows during the write sweep ---===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// A row tile loads its row from DRAM in its first sweep and then works from
+// cache; during the last sweep, which writes the output, nothing is read
+// from memory unless the next row is prefetched (the hardware streamer loses
+// the stream when the sweep jumps back to the row start). See Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Norm/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace mlir::norm {
+#define GEN_PASS_DEF_NORMPREFETCHROWS
+#include "Norm/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::norm
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kCacheLineBytes = 64;
+
+/// True when `load` reads a row of a buffer in `loop`: its leading index is
+/// defined outside the loop and is not a constant (a row index), and its last
+/// index varies with the loop.
+bool readsRow(vector::LoadOp load, scf::ForOp loop) {
+  ValueRange indices = load.getIndices();
+  if (indices.size() < 2)
+    return false;
+  Value row = indices.front();
+  if (getConstantIntValue(row) || !row.getParentRegion()->isProperAncestor(
+                                      &loop.getRegion()))
+    return false;
+  return !indices.back().getParentRegion()->isProperAncestor(
+      &loop.getRegion());
+}
+
+struct NormPrefetchRowsPass
+    : norm::impl::NormPrefetchRowsBase<NormPrefetchRowsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (distance <= 0)
+      return;
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) {
+      // The write sweep: a loop whose own body stores vectors.
+      if (llvm::any_of(loop.getBody()->getOps<vector::StoreOp>(),
+                       [](auto) { return true; }))
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops)
+      prefetchNextRows(loop);
+  }
+
+  void prefetchNextRows(scf::ForOp loop) {
+    // One prefetch per (buffer, row index, other indices) read in the loop.
+    llvm::SmallDenseSet<std::pair<Value, Value>> seen;
+    SmallVector<vector::LoadOp> loads;
+    for (auto load : loop.getBody()->getOps<vector::LoadOp>())
+      if (readsRow(load, loop) &&
+          seen.insert({load.getBase(), load.getIndices().front()}).second)
+        loads.push_back(load);
+    for (vector::LoadOp load : loads) {
+      OpBuilder b(load);
+      Location loc = load.getLoc();
+      SmallVector<Value> indices(load.getIndices());
+      Value ahead = arith::ConstantIndexOp::create(b, loc, distance);
+      indices.front() = arith::AddIOp::create(b, loc, indices.front(), ahead);
+      // Cover every cache line of the loaded vector.
+      VectorType type = load.getVectorType();
+      int64_t perLine =
+          kCacheLineBytes * 8 / type.getElementType().getIntOrFloatBitWidth();
+      Value first = indices.back();
+      for (int64_t offset = 0; offset < type.getNumElements();
+           offset += perLine) {
+        if (offset > 0)
+          indices.back() = arith::AddIOp::create(
+              b, loc, first, arith::ConstantIndexOp::create(b, loc, offset));
+        memref::PrefetchOp::create(b, loc, load.getBase(), indices,
+                                   /*isWrite=*/false, /*localityHint=*/3,
+                                   /*isDataCache=*/true);
+      }
+    }
+  }
+};
+
+} // namespace

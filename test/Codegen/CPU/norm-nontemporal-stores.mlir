@@ -1,0 +1,40 @@
+// RUN: norm-opt %s --pass-pipeline="builtin.module(func.func(norm-nontemporal-stores))" | FileCheck %s
+// RUN: norm-opt %s --pass-pipeline="builtin.module(func.func(norm-nontemporal-stores{enable=false}))" | FileCheck %s --check-prefix=OFF
+
+// Transfers become vector.load/store. Inside the row loop, the output row
+// (dx, written once) is streamed with non-temporal stores; the running sum
+// (read back by the same loop nest) and the stack temporary keep ordinary
+// stores, so they stay in cache.
+
+// CHECK-LABEL: func.func @grad_row
+//       CHECK:   scf.for
+//       CHECK:     scf.for
+//       CHECK:       vector.load
+//       CHECK:       vector.store %{{.+}}, %[[DX:.+]][%{{.+}}, %{{.+}}] {nontemporal = true} : memref<8x256xf32>, vector<64xf32>
+//       CHECK:       %[[OLD:.+]] = vector.load %[[ACC:.+]][%{{.+}}] : memref<256xf32>, vector<64xf32>
+//       CHECK:       vector.store %{{.+}}, %[[ACC]][%{{.+}}] : memref<256xf32>, vector<64xf32>
+//       CHECK:       vector.store %{{.+}}, %{{.+}}[%{{.+}}] : memref<64xf32>, vector<64xf32>
+//   CHECK-NOT:   transfer_
+
+// OFF-NOT: nontemporal
+func.func @grad_row(%x: memref<8x256xf32>, %dx: memref<8x256xf32>, %acc: memref<256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %c256 = arith.constant 256 : index
+  %pad = arith.constant 0.0 : f32
+  %tmp = memref.alloca() : memref<64xf32>
+  scf.for %r = %c0 to %c8 step %c1 {
+    scf.for %j = %c0 to %c256 step %c64 {
+      %v = vector.transfer_read %x[%r, %j], %pad {in_bounds = [true]} : memref<8x256xf32>, vector<64xf32>
+      %d = arith.mulf %v, %v : vector<64xf32>
+      vector.transfer_write %d, %dx[%r, %j] {in_bounds = [true]} : vector<64xf32>, memref<8x256xf32>
+      %a = vector.transfer_read %acc[%j], %pad {in_bounds = [true]} : memref<256xf32>, vector<64xf32>
+      %s = arith.addf %a, %v : vector<64xf32>
+      vector.transfer_write %s, %acc[%j] {in_bounds = [true]} : vector<64xf32>, memref<256xf32>
+      vector.transfer_write %s, %tmp[%c0] {in_bounds = [true]} : vector<64xf32>, memref<64xf32>
+    }
+  }
+  return
+}

@@ -1,0 +1,54 @@
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows))" | FileCheck %s
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows{distance=0}))" | FileCheck %s --check-prefix=OFF
+
+// The write sweep of a row tile prefetches the next row of x, one prefetch per
+// 64-byte line of each 64-float load (4 lines); the parameter (constant
+// leading index) and the sweep that only reads are left alone.
+
+// CHECK-LABEL: func.func @row_tile
+//  CHECK-SAME:   (%[[X:.+]]: memref<8x256xf32>, %[[W:.+]]: memref<1x256xf32>, %[[Y:.+]]: memref<8x256xf32>)
+//       CHECK:   scf.parallel (%[[ROW:.+]]) =
+//       CHECK:     scf.for
+//   CHECK-NOT:       memref.prefetch
+//       CHECK:       vector.reduction
+//       CHECK:     scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step
+//   CHECK-DAG:       %[[NEXT:.+]] = arith.addi %[[ROW]], %[[C1:.+]] : index
+//   CHECK-DAG:       %[[C1]] = arith.constant 1 : index
+//       CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J]]], read, locality<3>, data
+//       CHECK:       %[[J16:.+]] = arith.addi %[[J]], %{{.+}} : index
+//       CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J16]]], read, locality<3>, data
+//       CHECK:       memref.prefetch %[[X]]
+//       CHECK:       memref.prefetch %[[X]]
+//   CHECK-NOT:       memref.prefetch
+//       CHECK:       vector.load %[[X]][%[[ROW]], %[[J]]]
+//       CHECK:       vector.load %[[W]]
+//       CHECK:       vector.store
+
+// OFF-NOT: memref.prefetch
+func.func @row_tile(%x: memref<8x256xf32>, %w: memref<1x256xf32>, %y: memref<8x256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %c256 = arith.constant 256 : index
+  %zero = arith.constant dense<0.0> : vector<64xf32>
+  scf.parallel (%r) = (%c0) to (%c8) step (%c1) {
+    %s = scf.for %j = %c0 to %c256 step %c64 iter_args(%acc = %zero) -> (vector<64xf32>) {
+      %v = vector.load %x[%r, %j] : memref<8x256xf32>, vector<64xf32>
+      %sq = arith.mulf %v, %v : vector<64xf32>
+      %a = arith.addf %acc, %sq : vector<64xf32>
+      scf.yield %a : vector<64xf32>
+    }
+    %t = vector.reduction <add>, %s : vector<64xf32> into f32
+    %b = vector.broadcast %t : f32 to vector<64xf32>
+    scf.for %j = %c0 to %c256 step %c64 {
+      %v = vector.load %x[%r, %j] : memref<8x256xf32>, vector<64xf32>
+      %p = vector.load %w[%c0, %j] : memref<1x256xf32>, vector<64xf32>
+      %m = arith.mulf %v, %b : vector<64xf32>
+      %o = arith.mulf %m, %p : vector<64xf32>
+      vector.store %o, %y[%r, %j] {nontemporal = true} : memref<8x256xf32>, vector<64xf32>
+    }
+    scf.reduce
+  }
+  return
+}
