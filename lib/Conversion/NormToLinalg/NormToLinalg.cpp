@@ -982,6 +982,48 @@ struct DecomposeNormOpPattern : OpRewritePattern<OpTy> {
   }
 };
 
+/// A gradient of x with several leading dims is rewritten as the gradient of
+/// x collapsed to [rows, D] (a free reshape of a contiguous tensor): its
+/// parameter gradients then reduce over one row dim, which the CPU pipeline
+/// tiles in one pass over the rows.
+template <typename OpTy>
+struct FlattenGradRowsPattern : OpRewritePattern<OpTy> {
+  FlattenGradRowsPattern(MLIRContext *ctx)
+      : OpRewritePattern<OpTy>(ctx, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
+    auto dyType = dyn_cast<RankedTensorType>(op.getDy().getType());
+    if (!xType || !dyType || xType.getRank() <= 2 ||
+        dyType.getRank() != xType.getRank())
+      return failure();
+    Location loc = op.getLoc();
+    SmallVector<ReassociationIndices> reassociation(2);
+    for (int64_t i = 0; i + 1 < xType.getRank(); ++i)
+      reassociation[0].push_back(i);
+    reassociation[1].push_back(xType.getRank() - 1);
+    SmallVector<OpFoldResult> xSizes =
+        tensor::getMixedSizes(rewriter, loc, op.getX());
+    Value x = tensor::CollapseShapeOp::create(rewriter, loc, op.getX(),
+                                              reassociation);
+    Value dy = tensor::CollapseShapeOp::create(rewriter, loc, op.getDy(),
+                                               reassociation);
+    auto flat = cast<OpTy>(rewriter.clone(*op.getOperation()));
+    flat.getXMutable().assign(x);
+    flat.getDyMutable().assign(dy);
+    flat.getDx().setType(
+        RankedTensorType::get(cast<RankedTensorType>(x.getType()).getShape(),
+                              cast<RankedTensorType>(op.getDx().getType())
+                                  .getElementType()));
+    SmallVector<Value> results(flat->getResults());
+    results[0] = tensor::ExpandShapeOp::create(
+        rewriter, loc, op.getDx().getType(), flat.getDx(), reassociation,
+        xSizes);
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 struct ConvertNormToLinalgPass
     : norm::impl::ConvertNormToLinalgPassBase<ConvertNormToLinalgPass> {
   void runOnOperation() override {
@@ -1005,5 +1047,8 @@ void mlir::norm::populateNormToLinalgConversionPatterns(
                DecomposeNormOpPattern<SeeDNormOp>,
                DecomposeNormOpPattern<RMSNormGradOp>,
                DecomposeNormOpPattern<ScaleNormGradOp>,
-               DecomposeNormOpPattern<SeeDNormGradOp>>(patterns.getContext());
+               DecomposeNormOpPattern<SeeDNormGradOp>,
+               FlattenGradRowsPattern<RMSNormGradOp>,
+               FlattenGradRowsPattern<ScaleNormGradOp>,
+               FlattenGradRowsPattern<SeeDNormGradOp>>(patterns.getContext());
 }

@@ -136,33 +136,36 @@ func.func @seednorm_stats_rank3(%x: tensor<2x3x8xf32>, %a: tensor<8xf32>, %b: te
 
 // -----
 
-// RMSNorm gradient with the saved rstd (bf16 everywhere): rstd expanded back to
-// the leading shape, one row reduction, one elementwise dx, dweight reduced
-// over the leading dims in f32 and truncated once.
+// RMSNorm gradient with the saved rstd (bf16 everywhere), rank 3: x and dy are
+// collapsed to [rows, D] first (so dweight reduces over one row dim), then one
+// row reduction, one elementwise dx (expanded back to rank 3), dweight
+// reduced over the rows in f32 and truncated once.
 
-// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
-// CHECK-DAG: #[[LAST:.+]] = affine_map<(d0, d1, d2) -> (d2)>
-// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[LAST:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func.func @rmsnorm_grad_stats
-//  CHECK-SAME:   (%[[DY:.+]]: tensor<2x3x8xbf16>, %[[X:.+]]: tensor<2x3x8xbf16>, %[[W:.+]]: tensor<8xbf16>, %[[R:.+]]: tensor<6xf32>)
+//  CHECK-SAME:   (%[[DY3:.+]]: tensor<2x3x8xbf16>, %[[X3:.+]]: tensor<2x3x8xbf16>, %[[W:.+]]: tensor<8xbf16>, %[[R:.+]]: tensor<6xf32>)
 //   CHECK-NOT:   math.rsqrt
-//       CHECK:   %[[RE:.+]] = tensor.expand_shape %[[R]] {{\[}}[0, 1]] output_shape [2, 3] : tensor<6xf32> into tensor<2x3xf32>
+//   CHECK-DAG:   %[[X:.+]] = tensor.collapse_shape %[[X3]] {{\[}}[0, 1], [2]] : tensor<2x3x8xbf16> into tensor<6x8xbf16>
+//   CHECK-DAG:   %[[DY:.+]] = tensor.collapse_shape %[[DY3]] {{\[}}[0, 1], [2]] : tensor<2x3x8xbf16> into tensor<6x8xbf16>
 //       CHECK:   %[[GX:.+]] = linalg.generic
-//  CHECK-SAME:       iterator_types = ["parallel", "parallel", "reduction"]
+//  CHECK-SAME:       iterator_types = ["parallel", "reduction"]
 //  CHECK-SAME:       ins(%[[DY]], %[[X]], %[[W]] :
 //       CHECK:   %[[DX:.+]] = linalg.generic
-//  CHECK-SAME:       iterator_types = ["parallel", "parallel", "parallel"]
-//  CHECK-SAME:       ins(%[[DY]], %[[X]], %[[W]], %[[RE]], %[[GX]] :
+//  CHECK-SAME:       iterator_types = ["parallel", "parallel"]
+//  CHECK-SAME:       ins(%[[DY]], %[[X]], %[[W]], %[[R]], %[[GX]] :
 //       CHECK:     arith.truncf %{{.+}} : f32 to bf16
 //       CHECK:   %[[ACC:.+]] = linalg.fill {{.*}} -> tensor<8xf32>
 //       CHECK:   %[[DW:.+]] = linalg.generic
 //  CHECK-SAME:       indexing_maps = [#[[ID]], #[[ID]], #[[ROW]], #[[LAST]]]
-//  CHECK-SAME:       iterator_types = ["reduction", "reduction", "parallel"]
+//  CHECK-SAME:       iterator_types = ["reduction", "parallel"]
 //  CHECK-SAME:       outs(%[[ACC]] : tensor<8xf32>)
 //       CHECK:   %[[DWB:.+]] = linalg.generic
 //  CHECK-SAME:       ins(%[[DW]] : tensor<8xf32>) outs(%{{.+}} : tensor<8xbf16>)
 //       CHECK:     arith.truncf %{{.+}} : f32 to bf16
-//       CHECK:   return %[[DX]], %[[DWB]]
+//       CHECK:   %[[DX3:.+]] = tensor.expand_shape %[[DX]] {{\[}}[0, 1], [2]] output_shape [2, 3, 8]
+//       CHECK:   return %[[DX3]], %[[DWB]]
 func.func @rmsnorm_grad_stats(%dy: tensor<2x3x8xbf16>, %x: tensor<2x3x8xbf16>, %w: tensor<8xbf16>, %r: tensor<6xf32>) -> (tensor<2x3x8xbf16>, tensor<8xbf16>) {
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w, %r : (tensor<2x3x8xbf16>, tensor<2x3x8xbf16>, tensor<8xbf16>, tensor<6xf32>) -> (tensor<2x3x8xbf16>, tensor<8xbf16>)
   return %dx, %dw : tensor<2x3x8xbf16>, tensor<8xbf16>
