@@ -118,12 +118,13 @@ struct NormVectorizeRowsPass
     IRRewriter rewriter(ctx);
     int64_t step = vectorWidth * unroll;
 
-    // 1. Tile every single-row op with a long last dimension along it.
+    // 1. Tile every op of a row tile that is not yet one short row: along
+    // a long last dimension by `step`, and by 1 along the middle dimensions
+    // (SeeDNorm's heads: [1, heads, D/heads] becomes a loop over the heads).
     SmallVector<linalg::LinalgOp> rowOps;
     func.walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics() && isInRowTile(op) && isSingleRow(op) &&
-          (ShapedType::isDynamic(staticRanges(op).back()) ||
-           staticRanges(op).back() > step))
+      if (op.hasPureTensorSemantics() && isInRowTile(op) &&
+          !tileSizesAlongRow(op, step).empty())
         rowOps.push_back(op);
     });
     for (linalg::LinalgOp op : rowOps) {
@@ -263,32 +264,93 @@ struct NormVectorizeRowsPass
 
   /// Tiles `op` along its last loop by `step` (a partial reduction when that
   /// loop reduces) and peels the remainder.
+  /// True when every operand is either independent of the last loop or has
+  /// it as its innermost dimension: the pieces are then contiguous vectors
+  /// (not a matmul row reading a weight column).
+  static bool isContiguousAlongD(linalg::LinalgOp op) {
+    unsigned last = op.getNumLoops() - 1;
+    return llvm::all_of(op.getIndexingMapsArray(), [&](AffineMap map) {
+      ArrayRef<AffineExpr> results = map.getResults();
+      for (auto [i, e] : llvm::enumerate(results))
+        if (e.isFunctionOfDim(last) &&
+            (i + 1 != results.size() || !isa<AffineDimExpr>(e)))
+          return false;
+      return true;
+    });
+  }
+
+  /// Tile sizes that turn a row-tile op (leading extent 1) into loops over
+  /// one-row pieces of at most `step` elements; empty when there is nothing
+  /// to tile (already such a piece, or not a one-row op).
+  static SmallVector<int64_t> tileSizesAlongRow(linalg::LinalgOp op,
+                                                int64_t step) {
+    SmallVector<int64_t> ranges = staticRanges(op);
+    if (ranges.size() < 2 || ranges.front() != 1 || !isContiguousAlongD(op))
+      return {};
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    bool any = false;
+    for (size_t i = 1; i + 1 < ranges.size(); ++i)
+      if (ranges[i] != 1) {
+        sizes[i] = 1;
+        any = true;
+      }
+    if (ShapedType::isDynamic(ranges.back()) || ranges.back() > step) {
+      sizes.back() = step;
+      any = true;
+    }
+    return any ? sizes : SmallVector<int64_t>{};
+  }
+
   LogicalResult tileAlongRow(RewriterBase &rewriter, linalg::LinalgOp op,
                              int64_t step) {
-    unsigned n = op.getNumLoops();
-    SmallVector<OpFoldResult> sizes(n, rewriter.getIndexAttr(0));
-    sizes.back() = rewriter.getIndexAttr(step);
-    scf::SCFTilingOptions options;
-    options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
-    options.setTileSizes(sizes);
+    SmallVector<int64_t> sizes = tileSizesAlongRow(op, step);
+    // Partial-reduction tiling cannot also tile parallel dims: the middle
+    // dims (heads) are tiled first, then the last dim of the resulting op.
+    SmallVector<int64_t> middle(sizes);
+    middle.back() = 0;
+    if (llvm::any_of(middle, [](int64_t s) { return s != 0; })) {
+      FailureOr<linalg::LinalgOp> inner = tile(rewriter, op, middle, false);
+      if (failed(inner))
+        return failure();
+      op = *inner;
+    }
+    if (sizes.back() == 0)
+      return success();
+    SmallVector<int64_t> last(sizes.size(), 0);
+    last.back() = sizes.back();
     bool reduction =
         op.getIteratorTypesArray().back() == utils::IteratorType::reduction;
-    if (reduction) {
-      options.setReductionTilingStrategy(
-          ReductionTilingStrategy::PartialReductionOuterReduction);
-      options.setReductionDims({n - 1});
-    }
-    rewriter.setInsertionPoint(op);
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(op.getOperation()), options);
-    if (failed(tiled))
-      return op->emitOpError("norm-vectorize-rows: tiling along D failed");
-    rewriter.replaceOp(op, tiled->replacements);
-    auto loop = cast<scf::ForOp>(tiled->loops.front().getOperation());
+    scf::ForOp loop;
+    if (failed(tile(rewriter, op, last, reduction, &loop)))
+      return failure();
     scf::ForOp remainder;
     // Peeling fails when the trip count divides evenly: nothing to peel.
     (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
     return success();
+  }
+
+  /// Tiles `op` with scf.for loops (a partial reduction along the last dim
+  /// when `partialReduction`); returns the tiled op and the innermost loop.
+  static FailureOr<linalg::LinalgOp>
+  tile(RewriterBase &rewriter, linalg::LinalgOp op, ArrayRef<int64_t> sizes,
+       bool partialReduction, scf::ForOp *innermost = nullptr) {
+    scf::SCFTilingOptions options;
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+    options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+    if (partialReduction) {
+      options.setReductionTilingStrategy(
+          ReductionTilingStrategy::PartialReductionOuterReduction);
+      options.setReductionDims({static_cast<unsigned>(sizes.size() - 1)});
+    }
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled) || tiled->tiledOps.empty())
+      return op->emitOpError("norm-vectorize-rows: tiling along the row failed");
+    rewriter.replaceOp(op, tiled->replacements);
+    if (innermost)
+      *innermost = cast<scf::ForOp>(tiled->loops.back().getOperation());
+    return cast<linalg::LinalgOp>(tiled->tiledOps.front());
   }
 };
 
