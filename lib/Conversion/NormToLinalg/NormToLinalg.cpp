@@ -97,6 +97,16 @@ SmallVector<Value> buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         linalg::YieldOp::create(nb, nl, body(nb, nl, args));
       });
+  // The norms' multiply-adds (row sums, gradient terms) may be contracted
+  // into FMAs: fewer instructions and one rounding instead of two.
+  auto contract =
+      arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::contract);
+  generic.getBody()->walk([&](Operation *op) {
+    if (isa<arith::MulFOp, arith::AddFOp, arith::SubFOp>(op))
+      cast<arith::ArithFastMathInterface>(op)->setAttr(
+          cast<arith::ArithFastMathInterface>(op).getFastMathAttrName(),
+          contract);
+  });
   return SmallVector<Value>(generic.getResults());
 }
 
@@ -837,13 +847,16 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
   AffineMap perHead = rangeMap(ctx, n, 0, g.lead + 1);
   AffineMap param = rangeMap(ctx, n, g.lead, g.lead + 2);
 
-  // Row reduction per head, with u = dy * xhat:
-  //   A_k = sum_{j in k} alpha_j u_j,  S_k = sum_{j in k} c_j u_j.
+  // Row reductions per head that do not read the statistics (so a row tile
+  // computes them in the same sweep as the statistics):
+  //   P_k = sum_{j in k} alpha_j dy_j x_j,  Q_k = sum_{j in k} gamma_j dy_j x_j.
+  // With u = dy * xhat and c = t_k alpha + gamma, the sums of the gradient are
+  //   A_k = sum alpha_j u_j = rstd P_k,  S_k = sum c_j u_j = rstd (t_k P_k + Q_k).
   SmallVector<Value> headSums = buildGeneric(
-      b, loc, {dye, xe, alphaE, gammaE, stats.rstd, stats.t},
+      b, loc, {dye, xe, alphaE, gammaE},
       {zeroTensor(b, loc, h.leadHeadSizes, g.acc),
        zeroTensor(b, loc, h.leadHeadSizes, g.acc)},
-      {id, id, param, param, row, perHead, perHead, perHead},
+      {id, id, param, param, perHead, perHead},
       iterators({{g.lead + 1, IteratorType::parallel},
                  {1, IteratorType::reduction}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
@@ -851,33 +864,35 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
         Value xv = castFloat(nb, nl, a[1], g.acc);
         Value av = castFloat(nb, nl, a[2], g.acc);
         Value gv = castFloat(nb, nl, a[3], g.acc);
-        Value xhat = arith::MulFOp::create(nb, nl, xv, a[4]);
-        Value u = arith::MulFOp::create(nb, nl, dy, xhat);
-        Value gain = arith::AddFOp::create(
-            nb, nl, arith::MulFOp::create(nb, nl, a[5], av), gv);
-        Value au = arith::MulFOp::create(nb, nl, av, u);
-        Value cu = arith::MulFOp::create(nb, nl, gain, u);
-        return {arith::AddFOp::create(nb, nl, a[6], au),
-                arith::AddFOp::create(nb, nl, a[7], cu)};
+        Value dyx = arith::MulFOp::create(nb, nl, dy, xv);
+        Value p = arith::MulFOp::create(nb, nl, av, dyx);
+        Value q = arith::MulFOp::create(nb, nl, gv, dyx);
+        return {arith::AddFOp::create(nb, nl, a[4], p),
+                arith::AddFOp::create(nb, nl, a[5], q)};
       });
-  Value headA = headSums[0];
+  Value headP = headSums[0];
 
-  // S = sum_k S_k.
+  // S = sum_k S_k = rstd sum_k (t_k P_k + Q_k).
   unsigned m = g.lead + 1;
+  AffineMap idM = AffineMap::getMultiDimIdentityMap(m, ctx);
+  AffineMap rowM = rangeMap(ctx, m, 0, g.lead);
   Value sTotal = buildGeneric(
-      b, loc, headSums[1], zeroTensor(b, loc, g.leadSizes, g.acc),
-      {AffineMap::getMultiDimIdentityMap(m, ctx), rangeMap(ctx, m, 0, g.lead)},
+      b, loc, {headSums[0], headSums[1], stats.rstd, stats.t},
+      zeroTensor(b, loc, g.leadSizes, g.acc), {idM, idM, rowM, idM, rowM},
       iterators({{g.lead, IteratorType::parallel},
                  {1, IteratorType::reduction}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-        return {arith::AddFOp::create(nb, nl, a[1], a[0])};
+        Value tp = arith::MulFOp::create(nb, nl, a[3], a[0]);
+        Value sk = arith::MulFOp::create(
+            nb, nl, a[2], arith::AddFOp::create(nb, nl, tp, a[1]));
+        return {arith::AddFOp::create(nb, nl, a[4], sk)};
       })[0];
 
   // dx = rstd (dy c - xhat S / D) + (1 - t^2) A beta.
   Value one = floatConst(b, loc, g.acc, 1.0);
   Value invD = arith::DivFOp::create(b, loc, one, g.dFloat);
   Value dxe = buildGeneric(
-      b, loc, {dye, xe, alphaE, betaE, gammaE, stats.rstd, stats.t, headA,
+      b, loc, {dye, xe, alphaE, betaE, gammaE, stats.rstd, stats.t, headP,
                sTotal},
       emptyTensor(b, loc, h.expandedSizes, xElem),
       {id, id, param, param, param, row, perHead, perHead, row, id},
@@ -888,7 +903,8 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
         Value av = castFloat(nb, nl, a[2], g.acc);
         Value bv = castFloat(nb, nl, a[3], g.acc);
         Value gv = castFloat(nb, nl, a[4], g.acc);
-        Value r = a[5], t = a[6], headSum = a[7], total = a[8];
+        Value r = a[5], t = a[6], total = a[8];
+        Value headSum = arith::MulFOp::create(nb, nl, r, a[7]); // A_k
         Value gain = arith::AddFOp::create(
             nb, nl, arith::MulFOp::create(nb, nl, t, av), gv);
         Value xhat = arith::MulFOp::create(nb, nl, xv, r);
@@ -913,7 +929,7 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
                       g.acc);
   };
   SmallVector<Value> pgrads = buildGeneric(
-      b, loc, {dye, xe, stats.rstd, stats.t, headA},
+      b, loc, {dye, xe, stats.rstd, stats.t, headP},
       {paramInit(alphaE), paramInit(betaE), paramInit(gammaE)},
       {id, id, row, perHead, perHead, param, param, param},
       iterators({{g.lead, IteratorType::reduction},
@@ -921,7 +937,8 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
         Value dy = castFloat(nb, nl, a[0], g.acc);
         Value xv = castFloat(nb, nl, a[1], g.acc);
-        Value r = a[2], t = a[3], headSum = a[4];
+        Value r = a[2], t = a[3];
+        Value headSum = arith::MulFOp::create(nb, nl, r, a[4]); // A_k
         Value u = arith::MulFOp::create(
             nb, nl, dy, arith::MulFOp::create(nb, nl, xv, r));
         Value dtanh = arith::SubFOp::create(

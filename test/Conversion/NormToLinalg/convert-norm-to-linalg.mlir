@@ -18,14 +18,14 @@
 //  CHECK-SAME:       iterator_types = ["parallel", "parallel", "reduction"]
 //  CHECK-SAME:       ins(%[[X]] : tensor<2x3x8xbf16>) outs(%[[FILL]] : tensor<2x3xf32>)
 //       CHECK:     %[[XF:.+]] = arith.extf %{{.+}} : bf16 to f32
-//       CHECK:     %[[SQ:.+]] = arith.mulf %[[XF]], %[[XF]] : f32
-//       CHECK:     arith.addf %{{.+}}, %[[SQ]] : f32
+//       CHECK:     %[[SQ:.+]] = arith.mulf %[[XF]], %[[XF]] fastmath<contract> : f32
+//       CHECK:     arith.addf %{{.+}}, %[[SQ]] fastmath<contract> : f32
 //       CHECK:   %[[EPS:.+]] = arith.constant 9.99999997E-7 : f32
 //       CHECK:   %[[RSTD:.+]] = linalg.generic
 //  CHECK-SAME:       iterator_types = ["parallel", "parallel"]
 //  CHECK-SAME:       ins(%[[SS]] : tensor<2x3xf32>)
 //       CHECK:     %[[MEAN:.+]] = arith.divf %{{.+}}, %[[D]] : f32
-//       CHECK:     %[[SUM:.+]] = arith.addf %[[MEAN]], %[[EPS]] : f32
+//       CHECK:     %[[SUM:.+]] = arith.addf %[[MEAN]], %[[EPS]] fastmath<contract> : f32
 //       CHECK:     math.rsqrt %[[SUM]] : f32
 //       CHECK:   %[[EY:.+]] = tensor.empty() : tensor<2x3x8xbf16>
 //       CHECK:   %[[Y:.+]] = linalg.generic
@@ -215,21 +215,22 @@ func.func @scalenorm_grad(%dy: tensor<4x8xf32>, %x: tensor<4x8xf32>, %g: tensor<
 
 // -----
 
-// SeeDNorm gradient with saved statistics: A_k and S_k per head in one
-// reduction, S summed over heads, dx elementwise, the three parameter
-// gradients in one generic reducing over the rows.
+// SeeDNorm gradient with saved statistics: the per-head sums P_k and Q_k in
+// one reduction that does not read the statistics, S = rstd sum_k (t_k P_k +
+// Q_k) over the heads, dx elementwise, the three parameter gradients in one
+// generic reducing over the rows.
 
 // CHECK-LABEL: func.func @seednorm_grad_stats
 //  CHECK-SAME:   %[[R:[^:]+]]: tensor<4xf32>, %[[T:[^:]+]]: tensor<4x2xf32>)
 //   CHECK-NOT:   math.tanh
-//       CHECK:   %[[AS:.+]]:2 = linalg.generic
+//       CHECK:   %[[PQ:.+]]:2 = linalg.generic
 //  CHECK-SAME:       iterator_types = ["parallel", "parallel", "reduction"]
-//  CHECK-SAME:       %[[R]], %[[T]] :
+//   CHECK-NOT:       %[[R]]
 //       CHECK:   %[[S:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
-//  CHECK-SAME:       ins(%[[AS]]#1 : tensor<4x2xf32>)
+//  CHECK-SAME:       ins(%[[PQ]]#0, %[[PQ]]#1, %[[R]], %[[T]] : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4xf32>, tensor<4x2xf32>)
 //       CHECK:   %[[DXE:.+]] = linalg.generic
 //  CHECK-SAME:       iterator_types = ["parallel", "parallel", "parallel"]
-//  CHECK-SAME:       %[[R]], %[[T]], %[[AS]]#0, %[[S]] :
+//  CHECK-SAME:       %[[R]], %[[T]], %[[PQ]]#0, %[[S]] :
 //       CHECK:   %[[P:.+]]:3 = linalg.generic
 //  CHECK-SAME:       iterator_types = ["reduction", "parallel", "parallel"]
 //  CHECK-SAME:       outs(%{{.+}}, %{{.+}}, %{{.+}} : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>)
