@@ -8,10 +8,10 @@ Usually run through `scripts/bench.sh [--quick]`, which builds the tools first:
 What is measured, in one run (SPEC §4):
   copy       AVX-512 copy kernel (non-temporal stores for DRAM-sized buffers,
              ordinary stores for the cache-resident one), 1 and 2 threads,
-             GB/s counting read + write; measured right before each row's
-             implementations (the row's limit: this VM's bandwidth drifts by
-             tens of percent over minutes), and before and after everything
-             for context.
+             GB/s counting read + write; measured right before and right
+             after each row's norm-mlir run, the mean being the row's limit
+             (this VM's bandwidth drifts by tens of percent over minutes),
+             and before and after everything for context.
   norm-mlir  `norm-runner f.mlir -e f --random-inputs=1 --bench=REPS` with the
              pipeline's thread count set to 1 or 2.
   c++ref     -O3 -march=native OpenMP, auto-vectorized loops (bench/cpu).
@@ -232,8 +232,9 @@ def print_tables(rows):
         " bwd = read x, dy + write dx (parameters and their gradients not"
         " counted; not the runner's bytes=).")
     log("%copy = GB/s / copy GB/s with the same thread count (DRAM copy for"
-        " DRAM-resident shapes, cache copy for the 64-row shape, measured"
-        " right before the row); xtrch = torch time / this time.")
+        " DRAM-resident shapes, cache copy for the 64-row shape, mean of the"
+        " copies right before and after the row's norm-mlir run); xtrch ="
+        " torch time / this time.")
     for op in normlib.OPS:
         for direction in ("fwd", "bwd"):
             sel = [r for r in rows if r["op"] == op and r["dir"] == direction]
@@ -416,12 +417,14 @@ def main():
             for t in threads_list:
                 tag = f"{op} {d} {'x'.join(map(str, s))} {dt} t={t}"
                 # The bandwidth of this VM drifts by tens of percent over
-                # minutes, so each row also gets a copy measured right
-                # before its implementations run.
+                # minutes (and between seconds), so each row's limit is the
+                # mean of two copies measured right before and right after
+                # its norm-mlir run.
                 cache = is_cache_resident(s, dt, d)
-                local_copy[(op, d, s, dt, t)] = copy_bw(
-                    a.cpu_bench, t, 512 if cache else 256 << 10, not cache,
-                    min_time / 2)
+
+                def row_copy():
+                    return copy_bw(a.cpu_bench, t, 512 if cache else 256 << 10,
+                                   not cache, min_time / 2)
                 if "c++ref" not in skip:
                     r, e = bench_cpp(a.cpu_bench, "ref", op, d, s, dt, t,
                                      min_time)
@@ -434,6 +437,7 @@ def main():
                     results[("naive", op, d, s, dt, t)] = r
                     if e:
                         errors.append(f"naive {tag}: {e}")
+                before = row_copy()
                 if "norm-mlir" not in skip:
                     reps = (200 if a.quick else 500) if cache else \
                         (8 if a.quick else 20)
@@ -441,6 +445,8 @@ def main():
                     results[("norm-mlir", op, d, s, dt, t)] = r
                     if e:
                         errors.append(f"norm-mlir {tag}: {e}")
+                after = row_copy()
+                local_copy[(op, d, s, dt, t)] = (before + after) / 2
                 done = {i: results.get((i, op, d, s, dt, t)) for i in IMPLS}
                 log(f"   {tag:38s} " + "  ".join(
                     f"{i}={v['median_ms']:.3f}ms" for i, v in done.items()

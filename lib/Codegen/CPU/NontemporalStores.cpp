@@ -67,10 +67,21 @@ struct NormNontemporalStoresPass
         return;
       Value root = rootBuffer(store.getBase());
       if (root.getDefiningOp<memref::AllocaOp>() ||
-          readBack.contains({loop, root}))
+          readBack.contains({loop, root}) || fitsInCache(root))
         return;
       store.setNontemporal(true);
     });
+  }
+
+  /// True when `buffer` has a static size below `minBytes`: such an output
+  /// is better left in cache for its reader (dynamic sizes are assumed large).
+  bool fitsInCache(Value buffer) const {
+    auto type = dyn_cast<MemRefType>(buffer.getType());
+    if (!type || !type.hasStaticShape())
+      return false;
+    int64_t bytes = type.getNumElements() *
+                    type.getElementType().getIntOrFloatBitWidth() / 8;
+    return bytes < minBytes;
   }
 
   /// The outermost scf.for / scf.parallel around `op`, or null.

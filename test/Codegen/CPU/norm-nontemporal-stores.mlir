@@ -1,5 +1,6 @@
-// RUN: norm-opt %s --pass-pipeline="builtin.module(func.func(norm-nontemporal-stores))" | FileCheck %s
+// RUN: norm-opt %s --pass-pipeline="builtin.module(func.func(norm-nontemporal-stores{min-bytes=0}))" | FileCheck %s
 // RUN: norm-opt %s --pass-pipeline="builtin.module(func.func(norm-nontemporal-stores{enable=false}))" | FileCheck %s --check-prefix=OFF
+// RUN: norm-opt %s --pass-pipeline="builtin.module(func.func(norm-nontemporal-stores))" | FileCheck %s --check-prefix=SMALL
 
 // Transfers become vector.load/store. Inside the row loop, the output row
 // (dx, written once) is streamed with non-temporal stores; the running sum
@@ -17,6 +18,12 @@
 //   CHECK-NOT:   transfer_
 
 // OFF-NOT: nontemporal
+
+// With the default min-bytes (8 MiB), the 8 KiB output fits in cache and keeps
+// ordinary stores.
+// SMALL-LABEL: func.func @grad_row
+// SMALL: vector.store
+// SMALL-NOT: nontemporal
 func.func @grad_row(%x: memref<8x256xf32>, %dx: memref<8x256xf32>, %acc: memref<256xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

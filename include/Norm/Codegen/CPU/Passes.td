@@ -88,10 +88,15 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
     `vector.load`/`store` (masked ones to `maskedload`/`maskedstore`), then,
     when `enable` is set, marks the `vector.store` ops inside loops
     `nontemporal`, so outputs much larger than the caches are streamed to
-    memory without a read for ownership (stack temporaries are left alone).
+    memory without a read for ownership. Stack temporaries, buffers the loop
+    nest reads back (running sums) and outputs of a static size below
+    `min-bytes` (they fit in the last-level cache, where their reader finds
+    them) keep ordinary stores.
   }];
   let options = [
     Option<"enable", "enable", "bool", "true", "Mark stores in loops non-temporal">,
+    Option<"minBytes", "min-bytes", "int64_t", "8 << 20",
+           "Leave outputs of a static size below this many bytes cached">,
   ];
   let dependentDialects = ["vector::VectorDialect"];
 }
