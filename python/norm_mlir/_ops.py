@@ -80,17 +80,18 @@ def _x_type(x, name="x"):
     return x, et
 
 
-def _param(p, name, d, x_dtype, shape=None):
+def _param(p, name, shape, x_dtype):
     """A parameter: of x's dtype or float32; python scalars take x's dtype."""
     if not isinstance(p, np.ndarray):
         p = np.asarray(p, dtype=x_dtype)
+    if shape == () and p.shape == (1,):  # a 1-element array as the scalar
+        p = p.reshape(())
     if p.dtype != x_dtype and p.dtype != np.float32:
         raise TypeError("%s: dtype %s must be the dtype of x (%s) or float32"
                         % (name, p.dtype, x_dtype))
-    want = (d,) if shape is None else shape
-    if p.shape != want:
-        raise ValueError("%s: expected shape %s, got %s" % (name, want, p.shape))
-    return p, _SUPPORTED[p.dtype]
+    if p.shape != shape:
+        raise ValueError("%s: expected shape %s, got %s" % (name, shape, p.shape))
+    return p
 
 
 def _rows(x):
@@ -125,163 +126,122 @@ def _ty(d, et, rows=True):
 
 
 # ---------------------------------------------------------------------------
-# RMSNorm
+# The ops: one spec each drives validation, the kernel's MLIR and the call
 # ---------------------------------------------------------------------------
 
-def rms_norm(x, weight, eps=1e-6):
-    """y = weight * x / sqrt(mean(x^2, -1) + eps) over the last dimension."""
+class OpSpec:
+    """A norm op as the wrappers (here and in norm_mlir.torch) see it.
+
+    name: the Python function (``name + "_vjp"`` is its gradient); mlir: the
+    op (``mlir + "_grad"`` its gradient); params: the parameter names, in
+    operand order; scalar: the parameters are 0-d (else shape (D,)); eps:
+    the default epsilon; attrs: the integer attributes after eps (SeeDNorm's
+    heads, which must divide D).
+    """
+
+    def __init__(self, name, mlir, params, scalar, eps, attrs=()):
+        self.name, self.mlir, self.params = name, mlir, params
+        self.scalar, self.eps, self.attrs = scalar, eps, attrs
+
+
+RMS_NORM = OpSpec("rms_norm", "rmsnorm", ("weight",), False, 1e-6)
+SCALE_NORM = OpSpec("scale_norm", "scalenorm", ("g",), True, 1e-5)
+SEED_NORM = OpSpec("seed_norm", "seednorm", ("alpha", "beta", "gamma"), False,
+                   1e-6, ("heads",))
+
+
+def _prepare(spec, x, params, attrs):
+    """Validates x, the parameters and the attributes (heads before the
+    parameters, so a bad heads is named first); returns them converted."""
     x, et = _x_type(x)
     rows, d = _rows(x)
-    weight, wt = _param(weight, "weight", d, x.dtype)
+    attrs = tuple(int(a) for a in attrs)
+    for a, v in zip(spec.attrs, attrs):
+        if v < 1 or d % v:
+            raise ValueError("%s (%d) must be >= 1 and divide the last "
+                             "dimension of x (%d)" % (a, v, d))
+    shape = () if spec.scalar else (d,)
+    params = [_param(p, n, shape, x.dtype)
+              for p, n in zip(params, spec.params)]
+    return x, et, rows, d, params, attrs
+
+
+def _kernel_text(spec, grad, d, et, pts, e, attrs):
+    """The one-op module @kernel: (x, params) -> y, or for the gradient
+    (dy, x, params) -> (dx, dparams)."""
+    X = _ty(d, et)
+    P = ["tensor<%s>" % t if spec.scalar else _ty(d, t, False) for t in pts]
+    names = ["%" + n for n in spec.params]
+    ins, in_types = ["%x"] + names, [X] + P
+    outs, out_types = ["%y"], [X]
+    if grad:
+        ins, in_types = ["%dy"] + ins, [X] + in_types
+        outs = ["%dx"] + ["%d" + n for n in spec.params]
+        out_types = [X] + P
+    attr = ", ".join(["epsilon = %s : f32" % e] +
+                     ["%s = %d : i64" % a for a in zip(spec.attrs, attrs)])
+    res = out_types[0] if not grad else "(%s)" % ", ".join(out_types)
+    return ("func.func @kernel(%s) -> %s {\n"
+            "  %s = norm.%s%s %s {%s} : (%s) -> %s\n"
+            "  return %s : %s\n}\n"
+            % (", ".join("%s: %s" % a for a in zip(ins, in_types)), res,
+               ", ".join(outs), spec.mlir, "_grad" if grad else "",
+               ", ".join(ins), attr, ", ".join(in_types), res,
+               ", ".join(outs), ", ".join(out_types)))
+
+
+def _forward(spec, x, params, eps, attrs=()):
+    x, et, rows, d, params, attrs = _prepare(spec, x, params, attrs)
     if rows == 0:
         return np.empty(x.shape, x.dtype)
     e = _eps_attr(eps)
-    key = ("rms_norm", d, et, wt, e, _options_key())
-
-    def text():
-        X, W = _ty(d, et), _ty(d, wt, False)
-        return ("func.func @kernel(%%x: %s, %%w: %s) -> %s {\n"
-                "  %%y = norm.rmsnorm %%x, %%w {epsilon = %s : f32} : (%s, %s) -> %s\n"
-                "  return %%y : %s\n}\n" % (X, W, X, e, X, W, X, X))
-    y = _get_kernel(key, text)(_flat(x, rows, d), weight)
-    return y.reshape(x.shape)
+    pts = tuple(_SUPPORTED[p.dtype] for p in params)
+    key = (spec.name, d, et, pts, e, attrs, _options_key())
+    kernel = _get_kernel(
+        key, lambda: _kernel_text(spec, False, d, et, pts, e, attrs))
+    return kernel(_flat(x, rows, d), *params).reshape(x.shape)
 
 
-def rms_norm_vjp(x, weight, dy, eps=1e-6):
-    """(dx, dweight) of rms_norm for the cotangent dy."""
-    x, et = _x_type(x)
-    rows, d = _rows(x)
-    weight, wt = _param(weight, "weight", d, x.dtype)
-    dy = _same_shape("dy", dy, x)
-    if rows == 0:
-        return np.empty(x.shape, x.dtype), np.zeros(d, weight.dtype)
-    e = _eps_attr(eps)
-    key = ("rms_norm_vjp", d, et, wt, e, _options_key())
-
-    def text():
-        X, W = _ty(d, et), _ty(d, wt, False)
-        return ("func.func @kernel(%%dy: %s, %%x: %s, %%w: %s) -> (%s, %s) {\n"
-                "  %%dx, %%dw = norm.rmsnorm_grad %%dy, %%x, %%w {epsilon = %s : f32}"
-                " : (%s, %s, %s) -> (%s, %s)\n"
-                "  return %%dx, %%dw : %s, %s\n}\n"
-                % (X, X, W, X, W, e, X, X, W, X, W, X, W))
-    dx, dw = _get_kernel(key, text)(_flat(dy, rows, d), _flat(x, rows, d), weight)
-    return dx.reshape(x.shape), dw
-
-
-# ---------------------------------------------------------------------------
-# ScaleNorm
-# ---------------------------------------------------------------------------
-
-def _scalar_param(g, x_dtype):
-    if not isinstance(g, np.ndarray):
-        g = np.asarray(g, dtype=x_dtype)
-    if g.shape == (1,):
-        g = g.reshape(())
-    return _param(g, "g", None, x_dtype, shape=())
-
-
-def scale_norm(x, g, eps=1e-5):
-    """y = g * x / max(||x||_2, eps) over the last dimension; g is a scalar."""
-    x, et = _x_type(x)
-    rows, d = _rows(x)
-    g, gt = _scalar_param(g, x.dtype)
-    if rows == 0:
-        return np.empty(x.shape, x.dtype)
-    e = _eps_attr(eps)
-    key = ("scale_norm", d, et, gt, e, _options_key())
-
-    def text():
-        X, G = _ty(d, et), "tensor<%s>" % gt
-        return ("func.func @kernel(%%x: %s, %%g: %s) -> %s {\n"
-                "  %%y = norm.scalenorm %%x, %%g {epsilon = %s : f32} : (%s, %s) -> %s\n"
-                "  return %%y : %s\n}\n" % (X, G, X, e, X, G, X, X))
-    y = _get_kernel(key, text)(_flat(x, rows, d), g)
-    return y.reshape(x.shape)
-
-
-def scale_norm_vjp(x, g, dy, eps=1e-5):
-    """(dx, dg) of scale_norm for the cotangent dy; dg is 0-d."""
-    x, et = _x_type(x)
-    rows, d = _rows(x)
-    g, gt = _scalar_param(g, x.dtype)
-    dy = _same_shape("dy", dy, x)
-    if rows == 0:
-        return np.empty(x.shape, x.dtype), np.zeros((), g.dtype)
-    e = _eps_attr(eps)
-    key = ("scale_norm_vjp", d, et, gt, e, _options_key())
-
-    def text():
-        X, G = _ty(d, et), "tensor<%s>" % gt
-        return ("func.func @kernel(%%dy: %s, %%x: %s, %%g: %s) -> (%s, %s) {\n"
-                "  %%dx, %%dg = norm.scalenorm_grad %%dy, %%x, %%g {epsilon = %s : f32}"
-                " : (%s, %s, %s) -> (%s, %s)\n"
-                "  return %%dx, %%dg : %s, %s\n}\n"
-                % (X, X, G, X, G, e, X, X, G, X, G, X, G))
-    dx, dg = _get_kernel(key, text)(_flat(dy, rows, d), _flat(x, rows, d), g)
-    return dx.reshape(x.shape), dg
-
-
-# ---------------------------------------------------------------------------
-# SeeDNorm
-# ---------------------------------------------------------------------------
-
-def _seed_params(x, alpha, beta, gamma, heads):
-    rows, d = _rows(x)
-    heads = int(heads)
-    if heads < 1 or d % heads:
-        raise ValueError("heads (%d) must be >= 1 and divide the last dimension "
-                         "of x (%d)" % (heads, d))
-    params = [_param(p, n, d, x.dtype) for p, n in
-              ((alpha, "alpha"), (beta, "beta"), (gamma, "gamma"))]
-    return rows, d, heads, params
-
-
-def seed_norm(x, alpha, beta, gamma, eps=1e-6, heads=1):
-    """SeeDNorm: y = (tanh(x . beta per head) * alpha + gamma) * x * rstd."""
-    x, et = _x_type(x)
-    rows, d, heads, params = _seed_params(x, alpha, beta, gamma, heads)
-    if rows == 0:
-        return np.empty(x.shape, x.dtype)
-    e = _eps_attr(eps)
-    pts = tuple(t for _, t in params)
-    key = ("seed_norm", d, et, pts, e, heads, _options_key())
-
-    def text():
-        X = _ty(d, et)
-        A, B, C = (_ty(d, t, False) for t in pts)
-        return ("func.func @kernel(%%x: %s, %%a: %s, %%b: %s, %%c: %s) -> %s {\n"
-                "  %%y = norm.seednorm %%x, %%a, %%b, %%c {epsilon = %s : f32, heads = %d : i64}"
-                " : (%s, %s, %s, %s) -> %s\n"
-                "  return %%y : %s\n}\n"
-                % (X, A, B, C, X, e, heads, X, A, B, C, X, X))
-    y = _get_kernel(key, text)(_flat(x, rows, d), *[p for p, _ in params])
-    return y.reshape(x.shape)
-
-
-def seed_norm_vjp(x, alpha, beta, gamma, dy, eps=1e-6, heads=1):
-    """(dx, dalpha, dbeta, dgamma) of seed_norm for the cotangent dy."""
-    x, et = _x_type(x)
-    rows, d, heads, params = _seed_params(x, alpha, beta, gamma, heads)
+def _vjp(spec, x, params, dy, eps, attrs=()):
+    x, et, rows, d, params, attrs = _prepare(spec, x, params, attrs)
     dy = _same_shape("dy", dy, x)
     if rows == 0:
         return (np.empty(x.shape, x.dtype),) + tuple(
-            np.zeros(d, p.dtype) for p, _ in params)
+            np.zeros(p.shape, p.dtype) for p in params)
     e = _eps_attr(eps)
-    pts = tuple(t for _, t in params)
-    key = ("seed_norm_vjp", d, et, pts, e, heads, _options_key())
+    pts = tuple(_SUPPORTED[p.dtype] for p in params)
+    key = (spec.name + "_vjp", d, et, pts, e, attrs, _options_key())
+    kernel = _get_kernel(
+        key, lambda: _kernel_text(spec, True, d, et, pts, e, attrs))
+    dx, *dparams = kernel(_flat(dy, rows, d), _flat(x, rows, d), *params)
+    return (dx.reshape(x.shape),) + tuple(dparams)
 
-    def text():
-        X = _ty(d, et)
-        A, B, C = (_ty(d, t, False) for t in pts)
-        return ("func.func @kernel(%%dy: %s, %%x: %s, %%a: %s, %%b: %s, %%c: %s)"
-                " -> (%s, %s, %s, %s) {\n"
-                "  %%dx, %%da, %%db, %%dc = norm.seednorm_grad %%dy, %%x, %%a, %%b, %%c"
-                " {epsilon = %s : f32, heads = %d : i64}"
-                " : (%s, %s, %s, %s, %s) -> (%s, %s, %s, %s)\n"
-                "  return %%dx, %%da, %%db, %%dc : %s, %s, %s, %s\n}\n"
-                % (X, X, A, B, C, X, A, B, C, e, heads, X, X, A, B, C, X, A, B, C,
-                   X, A, B, C))
-    dx, da, db, dc = _get_kernel(key, text)(
-        _flat(dy, rows, d), _flat(x, rows, d), *[p for p, _ in params])
-    return dx.reshape(x.shape), da, db, dc
+
+def rms_norm(x, weight, eps=RMS_NORM.eps):
+    """y = weight * x / sqrt(mean(x^2, -1) + eps) over the last dimension."""
+    return _forward(RMS_NORM, x, (weight,), eps)
+
+
+def rms_norm_vjp(x, weight, dy, eps=RMS_NORM.eps):
+    """(dx, dweight) of rms_norm for the cotangent dy."""
+    return _vjp(RMS_NORM, x, (weight,), dy, eps)
+
+
+def scale_norm(x, g, eps=SCALE_NORM.eps):
+    """y = g * x / max(||x||_2, eps) over the last dimension; g is a scalar."""
+    return _forward(SCALE_NORM, x, (g,), eps)
+
+
+def scale_norm_vjp(x, g, dy, eps=SCALE_NORM.eps):
+    """(dx, dg) of scale_norm for the cotangent dy; dg is 0-d."""
+    return _vjp(SCALE_NORM, x, (g,), dy, eps)
+
+
+def seed_norm(x, alpha, beta, gamma, eps=SEED_NORM.eps, heads=1):
+    """SeeDNorm: y = (tanh(x . beta per head) * alpha + gamma) * x * rstd."""
+    return _forward(SEED_NORM, x, (alpha, beta, gamma), eps, (heads,))
+
+
+def seed_norm_vjp(x, alpha, beta, gamma, dy, eps=SEED_NORM.eps, heads=1):
+    """(dx, dalpha, dbeta, dgamma) of seed_norm for the cotangent dy."""
+    return _vjp(SEED_NORM, x, (alpha, beta, gamma), dy, eps, (heads,))

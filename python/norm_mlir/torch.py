@@ -34,93 +34,86 @@ def _t(a):
     return torch.from_numpy(np.ascontiguousarray(a))
 
 
-class RMSNormFunction(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, weight, eps):
-        ctx.save_for_backward(x, weight)
-        ctx.eps = eps
-        return _t(_ops.rms_norm(_np(x, "x"), _np(weight, "weight"), eps))
+def _function(name, spec):
+    """The torch.autograd.Function `name` of the op `spec`: its forward and
+    backward run the op's numpy kernel and vjp."""
+    fwd = getattr(_ops, spec.name)
+    vjp = getattr(_ops, spec.name + "_vjp")
+    n = len(spec.params)
 
-    @staticmethod
+    def forward(ctx, x, *args):
+        params, ctx.attrs = args[:n], args[n:]  # attrs: eps[, heads]
+        ctx.save_for_backward(x, *params)
+        return _t(fwd(_np(x, "x"), *map(_np, params, spec.params), *ctx.attrs))
+
     def backward(ctx, dy):
-        x, weight = ctx.saved_tensors
-        dx, dw = _ops.rms_norm_vjp(_np(x, "x"), _np(weight, "weight"),
-                                   _np(dy.to(x.dtype), "dy"), ctx.eps)
-        return _t(dx), _t(dw), None
+        x, *params = ctx.saved_tensors
+        dx, *dparams = vjp(_np(x, "x"), *map(_np, params, spec.params),
+                           _np(dy.to(x.dtype), "dy"), *ctx.attrs)
+        return ((_t(dx),) + tuple(_t(dp).reshape(p.shape)
+                                  for dp, p in zip(dparams, params))
+                + (None,) * len(ctx.attrs))
+
+    # Built with type() so that autograd names the backward node after the
+    # class (RMSNormFunctionBackward).
+    doc = "apply(%s)" % ", ".join(("x",) + spec.params + ("eps",) + spec.attrs)
+    return type(name, (torch.autograd.Function,),
+                {"__doc__": doc, "__module__": __name__,
+                 "forward": staticmethod(forward),
+                 "backward": staticmethod(backward)})
 
 
-class ScaleNormFunction(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, g, eps):
-        ctx.save_for_backward(x, g)
-        ctx.eps = eps
-        return _t(_ops.scale_norm(_np(x, "x"), _np(g, "g"), eps))
-
-    @staticmethod
-    def backward(ctx, dy):
-        x, g = ctx.saved_tensors
-        dx, dg = _ops.scale_norm_vjp(_np(x, "x"), _np(g, "g"),
-                                     _np(dy.to(x.dtype), "dy"), ctx.eps)
-        return _t(dx), _t(dg).reshape(g.shape), None
+RMSNormFunction = _function("RMSNormFunction", _ops.RMS_NORM)
+ScaleNormFunction = _function("ScaleNormFunction", _ops.SCALE_NORM)
+SeeDNormFunction = _function("SeeDNormFunction", _ops.SEED_NORM)
 
 
-class SeeDNormFunction(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, alpha, beta, gamma, eps, heads):
-        ctx.save_for_backward(x, alpha, beta, gamma)
-        ctx.eps, ctx.heads = eps, heads
-        return _t(_ops.seed_norm(_np(x, "x"), _np(alpha, "alpha"),
-                                 _np(beta, "beta"), _np(gamma, "gamma"),
-                                 eps, heads))
+class _Norm(nn.Module):
+    """What the modules share: forward applies `_function` to x, the
+    parameters (in the op's order), eps and the op's attributes."""
 
-    @staticmethod
-    def backward(ctx, dy):
-        x, alpha, beta, gamma = ctx.saved_tensors
-        dx, da, db, dc = _ops.seed_norm_vjp(
-            _np(x, "x"), _np(alpha, "alpha"), _np(beta, "beta"),
-            _np(gamma, "gamma"), _np(dy.to(x.dtype), "dy"), ctx.eps, ctx.heads)
-        return _t(dx), _t(da), _t(db), _t(dc), None, None
+    def _attrs(self):
+        return tuple(getattr(self, a) for a in self._spec.attrs)
+
+    def forward(self, x):
+        params = [getattr(self, p) for p in self._spec.params]
+        return self._function.apply(x, *params, self.eps, *self._attrs())
+
+    def extra_repr(self):
+        return "%d, eps=%g" % (self.dim, self.eps) + "".join(
+            ", %s=%d" % a for a in zip(self._spec.attrs, self._attrs()))
 
 
-class RMSNorm(nn.Module):
+class RMSNorm(_Norm):
     """RMSNorm over the last dimension: weight * x / sqrt(mean(x^2) + eps);
     `weight` initialized to 1 (Zhang & Sennrich 2019)."""
+    _spec, _function = _ops.RMS_NORM, RMSNormFunction
 
-    def __init__(self, dim, eps=1e-6, dtype=None):
+    def __init__(self, dim, eps=_ops.RMS_NORM.eps, dtype=None):
         super().__init__()
         self.dim, self.eps = dim, eps
         self.weight = nn.Parameter(torch.ones(dim, dtype=dtype))
 
-    def forward(self, x):
-        return RMSNormFunction.apply(x, self.weight, self.eps)
 
-    def extra_repr(self):
-        return "%d, eps=%g" % (self.dim, self.eps)
-
-
-class ScaleNorm(nn.Module):
+class ScaleNorm(_Norm):
     """ScaleNorm: g * x / max(||x||_2, eps); scalar `g` initialized to
     sqrt(dim) (Nguyen & Salazar 2019)."""
+    _spec, _function = _ops.SCALE_NORM, ScaleNormFunction
 
-    def __init__(self, dim, eps=1e-5, dtype=None):
+    def __init__(self, dim, eps=_ops.SCALE_NORM.eps, dtype=None):
         super().__init__()
         self.dim, self.eps = dim, eps
         self.g = nn.Parameter(torch.tensor(math.sqrt(dim), dtype=dtype or
                                            torch.get_default_dtype()))
 
-    def forward(self, x):
-        return ScaleNormFunction.apply(x, self.g, self.eps)
 
-    def extra_repr(self):
-        return "%d, eps=%g" % (self.dim, self.eps)
-
-
-class SeeDNorm(nn.Module):
+class SeeDNorm(_Norm):
     """SeeDNorm: (tanh(x . beta per head) * alpha + gamma) * x / RMS(x);
     alpha = 1, beta = 0, gamma = 1 at init, so it starts as RMSNorm
     (Cai et al. 2025)."""
+    _spec, _function = _ops.SEED_NORM, SeeDNormFunction
 
-    def __init__(self, dim, eps=1e-6, heads=1, dtype=None):
+    def __init__(self, dim, eps=_ops.SEED_NORM.eps, heads=1, dtype=None):
         super().__init__()
         if heads < 1 or dim % heads:
             raise ValueError("heads (%d) must divide dim (%d)" % (heads, dim))
@@ -128,10 +121,3 @@ class SeeDNorm(nn.Module):
         self.alpha = nn.Parameter(torch.ones(dim, dtype=dtype))
         self.beta = nn.Parameter(torch.zeros(dim, dtype=dtype))
         self.gamma = nn.Parameter(torch.ones(dim, dtype=dtype))
-
-    def forward(self, x):
-        return SeeDNormFunction.apply(x, self.alpha, self.beta, self.gamma,
-                                      self.eps, self.heads)
-
-    def extra_repr(self):
-        return "%d, eps=%g, heads=%d" % (self.dim, self.eps, self.heads)

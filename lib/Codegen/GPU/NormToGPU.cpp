@@ -18,6 +18,10 @@
 //    gradients in registers, writes per-row-group f32 partials, and a second
 //    kernel sums them in a fixed order: deterministic, no atomics.
 //
+// All six kernels share that skeleton (launchRowKernel); each op lowering
+// only states its math as a RowMath: the row sums to reduce, how they become
+// statistics, and the per-element output.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Norm/Codegen/GPU/Passes.h"
@@ -264,6 +268,8 @@ public:
       return t;
     return arith::SelectOp::create(b, loc, c, t, f);
   }
+  /// Lane 0 of a valid row: the thread that stores the row's statistics.
+  Value firstLane(Value rowValid) { return andi(rowValid, eq(lane, idx(0))); }
   Value sumVec(Value v) {
     return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, v);
   }
@@ -501,23 +507,6 @@ forEachRow(RowKernel &k, Value rows, ValueRange init,
   return loop.getResults();
 }
 
-/// Host: number of row groups and the forward grid (at least one block, so
-/// zero rows is a valid launch).
-Value forwardGrid(OpBuilder &b, Location loc, Value rows, const RowMapping &m) {
-  Value groups =
-      arith::CeilDivUIOp::create(b, loc, rows, idx(b, loc, m.rowsPerBlock));
-  return arith::MaxUIOp::create(b, loc, groups, idx(b, loc, 1));
-}
-
-/// Host: the persistent gradient grid, min(row groups, gradBlocks), >= 1.
-Value gradientGrid(OpBuilder &b, Location loc, Value rows, const RowMapping &m,
-                   int64_t gradBlocks) {
-  Value groups =
-      arith::CeilDivUIOp::create(b, loc, rows, idx(b, loc, m.rowsPerBlock));
-  Value g = arith::MinUIOp::create(b, loc, groups, idx(b, loc, gradBlocks));
-  return arith::MaxUIOp::create(b, loc, g, idx(b, loc, 1));
-}
-
 /// Launches the fixed-order finalize kernel for column partials: out[j] =
 /// sum over p (in order) of partials[p][j], one thread per column.
 void launchColumnFinalize(HostLowering &h, ArrayRef<Value> partials,
@@ -585,7 +574,7 @@ void launchScalarFinalize(HostLowering &h, Value partial, Value out,
 }
 
 //===----------------------------------------------------------------------===//
-// Op lowerings
+// The row-kernel builder: the skeleton every norm op shares
 //===----------------------------------------------------------------------===//
 
 /// Shared checks and facts about the `x` operand of every norm op.
@@ -593,9 +582,10 @@ struct RowShape {
   RankedTensorType type;
   int64_t d;
   FloatType acc;
+  int64_t elemBytes() const { return byteWidth(type.getElementType()); }
 };
 
-FailureOr<RowShape> getRowShape(Operation *op, Value x) {
+FailureOr<RowShape> getRowShape(Value x) {
   auto type = cast<RankedTensorType>(x.getType());
   int64_t d = type.getShape().back();
   // Diagnosed by the pass before conversion (checkSupported).
@@ -604,156 +594,292 @@ FailureOr<RowShape> getRowShape(Operation *op, Value x) {
   return RowShape{type, d, accTypeFor(type.getElementType())};
 }
 
-/// Dynamic sizes of a result with the shape of x.
-SmallVector<Value> likeX(HostLowering &h, Value xBuf) {
-  return h.dynamicSizes(xBuf);
+/// The host side of one op: its stream, x (and dy) on the device viewed as
+/// [rows, D], the row count, the result buffers and the grid.
+struct RowOp {
+  RowOp(PatternRewriter &rewriter, Location loc, GPUMemorySpace memory,
+        const RowShape &shape, const RowMapping &m, Value xTensor,
+        Value dyTensor = Value())
+      : h(rewriter, loc, memory), shape(shape), m(m) {
+    if (dyTensor)
+      dy = h.asRows(h.input(dyTensor));
+    xDev = h.input(xTensor);
+    x = h.asRows(xDev);
+    rows = memref::DimOp::create(rewriter, loc, x, 0);
+  }
+
+  /// The device buffer of an input; null for an absent optional operand.
+  Value input(Value tensor) { return tensor ? h.input(tensor) : Value(); }
+
+  /// The [rows, D] device buffer of the result shaped like x (y or dx).
+  Value rowsOutput(Value result) {
+    auto type = cast<RankedTensorType>(result.getType());
+    return h.asRows(h.output(type, h.dynamicSizes(xDev)));
+  }
+
+  /// The device buffer of a saved statistic ([rows] or [rows, heads]); null
+  /// when the op does not return it.
+  Value statOutput(Value result) {
+    if (!result)
+      return Value();
+    auto type = cast<RankedTensorType>(result.getType());
+    SmallVector<Value> dynSizes;
+    if (type.isDynamicDim(0))
+      dynSizes.push_back(rows);
+    return h.output(type, dynSizes);
+  }
+
+  /// The device buffer of a parameter gradient (static shape).
+  Value paramOutput(Value result) {
+    return h.output(cast<RankedTensorType>(result.getType()), {});
+  }
+
+  /// The forward grid: one block per row group, at least one (so zero rows
+  /// is a valid launch).
+  Value forwardGrid() {
+    return arith::MaxUIOp::create(h.b, h.loc, rowGroups(), one());
+  }
+
+  /// The persistent gradient grid: min(row groups, gradBlocks), >= 1.
+  Value gradientGrid(int64_t gradBlocks) {
+    Value g = arith::MinUIOp::create(h.b, h.loc, rowGroups(),
+                                     idx(h.b, h.loc, gradBlocks));
+    return arith::MaxUIOp::create(h.b, h.loc, g, one());
+  }
+
+  /// Scratch for a gradient's f32 partials: one row of `inner` ([D] for a
+  /// column gradient, [] for a scalar) per row group of the grid.
+  Value partials(Value grid, ArrayRef<int64_t> inner) {
+    Value n = arith::MulIOp::create(h.b, h.loc, grid,
+                                    idx(h.b, h.loc, m.rowsPerBlock));
+    SmallVector<int64_t> dims{ShapedType::kDynamic};
+    dims.append(inner.begin(), inner.end());
+    return h.scratch(MemRefType::get(dims, shape.acc), {n});
+  }
+
+  HostLowering h;
+  RowShape shape;
+  RowMapping m;
+  Value xDev, x, dy, rows;
+
+private:
+  Value rowGroups() {
+    return arith::CeilDivUIOp::create(h.b, h.loc, rows,
+                                      idx(h.b, h.loc, m.rowsPerBlock));
+  }
+  Value one() { return idx(h.b, h.loc, 1); }
+};
+
+/// What one thread holds of its row: the row index and whether it exists
+/// (null when the block's row is known to), and per chunk its load
+/// predicate, first column, and the x (and dy) vectors, loaded once and kept
+/// in registers until the output.
+struct Row {
+  Value row, valid;
+  SmallVector<Value> preds, cols, xs, dys;
+};
+
+/// A phase's partial sums and a gradient's accumulators, updated in place.
+using Sums = MutableArrayRef<Value>;
+using Accs = MutableArrayRef<Value>;
+
+/// One row reduction: per-thread partial sums folded chunk by chunk, summed
+/// over the row group (RowKernel::reduce), then turned into statistics. The
+/// callbacks run while the kernel is built: once per phase of the row body
+/// and, for `chunk`, once per chunk in order.
+struct RowPhase {
+  /// How many values the phase's workgroup buffer holds per warp.
+  int64_t width = 1;
+  /// The initial partial sums (vectors are summed to scalars before the
+  /// reduction). Unset: nothing is reduced (the statistics are passed in).
+  std::function<SmallVector<Value>(RowKernel &)> init;
+  /// Folds chunk i of the row into the partial sums (optional).
+  std::function<void(RowKernel &, const Row &, int64_t i, Sums)> chunk;
+  /// Computes the statistics from the row totals (in the order of init).
+  std::function<void(RowKernel &, const Row &, ArrayRef<Value>)> finish;
+};
+
+/// The math of one norm kernel. launchRowKernel owns the rest: the launch,
+/// the row loop, loading x (and dy), the reductions and the output stores.
+struct RowMath {
+  SmallVector<RowPhase, 2> phases;
+  /// Chunk i of the output row (y or dx). Gradients also fold the chunk into
+  /// their parameter-gradient accumulators.
+  std::function<Value(RowKernel &, const Row &, int64_t i, Accs)> element;
+  /// After the output row (optional): saved statistics, per-row gradients.
+  std::function<void(RowKernel &, const Row &, Accs)> finishRow;
+  /// Once per thread before any row (optional): row-invariant loads.
+  std::function<void(RowKernel &)> begin;
+  /// Gradients only: the accumulators the persistent row loop carries, and
+  /// how they are written after it. Unset: a forward kernel (one row per row
+  /// group, no loop).
+  std::function<SmallVector<Value>(RowKernel &)> initAccs;
+  std::function<void(RowKernel &, ArrayRef<Value>)> storeAccs;
+};
+
+/// One thread's row: the phases (the first loads each chunk just before
+/// folding it in), then the output chunks.
+void emitRow(RowKernel &k, const RowOp &r, const RowMath &math,
+             ArrayRef<Value> buffers, Value out, Row &row, Accs accs) {
+  int64_t kc = k.m.chunksPerThread;
+  // A gradient's workgroup buffers are written again by its next row.
+  bool reuse = static_cast<bool>(math.initAccs);
+  for (auto [p, phase] : llvm::enumerate(math.phases)) {
+    SmallVector<Value> sums = phase.init ? phase.init(k) : SmallVector<Value>();
+    for (int64_t i = 0; i < kc; ++i) {
+      if (p == 0) {
+        row.preds.push_back(k.andi(row.valid, k.chunkPred(i)));
+        row.cols.push_back(k.column(k.chunk(i)));
+        row.xs.push_back(k.load(r.x, {row.row, row.cols[i]}, row.preds[i]));
+        if (r.dy)
+          row.dys.push_back(
+              k.load(r.dy, {row.row, row.cols[i]}, row.preds[i]));
+      }
+      if (phase.chunk)
+        phase.chunk(k, row, i, sums);
+    }
+    SmallVector<Value> totals;
+    if (!sums.empty()) {
+      for (Value &s : sums)
+        if (isa<VectorType>(s.getType()))
+          s = k.sumVec(s);
+      totals = k.reduce(sums, buffers[p], reuse);
+    }
+    phase.finish(k, row, totals);
+  }
+  for (int64_t i = 0; i < kc; ++i)
+    k.store(math.element(k, row, i, accs), out, {row.row, row.cols[i]},
+            row.preds[i]);
+  if (math.finishRow)
+    math.finishRow(k, row, accs);
 }
 
-/// Dynamic sizes of a [rows] or [rows, heads] statistic.
-SmallVector<Value> likeStats(RankedTensorType t, Value rows) {
-  if (t.isDynamicDim(0))
-    return {rows};
-  return {};
+/// Launches the row kernel of `math` on `grid` blocks, writing its output
+/// rows to `out`: one row per row group for forward kernels, a persistent
+/// row loop carrying the accumulators for gradients.
+void launchRowKernel(RowOp &r, Value grid, Value out, const RowMath &math) {
+  const RowMapping &m = r.m;
+  SmallVector<Type> smem;
+  for (const RowPhase &phase : math.phases)
+    if (auto t = RowKernel::reductionBuffer(r.h.b.getContext(), m,
+                                            r.shape.acc, phase.width))
+      smem.push_back(*t);
+  auto body = [&](OpBuilder &b, gpu::LaunchOp launch) {
+    RowKernel k(b, r.h.loc, m, r.shape.acc, r.shape.d);
+    // Null when a row fits in a warp (no workgroup memory).
+    SmallVector<Value> buffers(math.phases.size());
+    if (!smem.empty())
+      llvm::copy(launch.getWorkgroupAttributions(), buffers.begin());
+    if (math.begin)
+      math.begin(k);
+    if (!math.initAccs) {
+      forThisRow(k, r.rows, [&](Value rowIdx, Value valid) {
+        Row row{rowIdx, valid, {}, {}, {}, {}};
+        emitRow(k, r, math, buffers, out, row, {});
+      });
+      return;
+    }
+    SmallVector<Value> accs = forEachRow(
+        k, r.rows, math.initAccs(k),
+        [&](Value rowIdx, Value valid, ValueRange in) -> SmallVector<Value> {
+          Row row{rowIdx, valid, {}, {}, {}, {}};
+          SmallVector<Value> next(in.begin(), in.end());
+          emitRow(k, r, math, buffers, out, row, next);
+          return next;
+        });
+    math.storeAccs(k, accs);
+  };
+  r.h.launch(grid, m.blockThreads(), smem, body);
 }
 
+/// Detects gradient ops (they have a dy operand).
+template <typename OpTy>
+using GetDy = decltype(std::declval<OpTy>().getDy());
+
+/// One norm op's lowering: matchAndRewrite does what every op shares (the
+/// host side of x and dy, replacing the op by the result tensors); the op
+/// states its row mapping and, in `lower`, its buffers and kernels.
 template <typename OpTy>
 struct NormPattern : public OpRewritePattern<OpTy> {
   NormPattern(MLIRContext *ctx, const NormToGPUOptions &options)
       : OpRewritePattern<OpTy>(ctx), options(options) {}
+
+  /// How the op's rows map onto threads.
+  virtual RowMapping mapping(OpTy op, const RowShape &shape) const = 0;
+  /// The op's other buffers and its kernels, on the host side `r`.
+  virtual void lower(OpTy op, RowOp &r) const = 0;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const final {
+    FailureOr<RowShape> shape = getRowShape(op.getX());
+    if (failed(shape))
+      return failure();
+    Value dy;
+    if constexpr (llvm::is_detected<GetDy, OpTy>::value)
+      dy = op.getDy();
+    RowOp r(rewriter, op.getLoc(), options.memory, *shape,
+            mapping(op, *shape), op.getX(), dy);
+    lower(op, r);
+    rewriter.replaceOp(op, r.h.finish());
+    return success();
+  }
+
   NormToGPUOptions options;
 };
 
 //===----------------------------------------------------------------------===//
-// Forward ops
+// Statistics shared by a forward op and its gradient
 //===----------------------------------------------------------------------===//
 
-struct RMSNormToGPU : public NormPattern<RMSNormOp> {
-  using NormPattern::NormPattern;
-  LogicalResult matchAndRewrite(RMSNormOp op,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<RowShape> shape = getRowShape(op, op.getX());
-    if (failed(shape))
-      return failure();
-    Location loc = op.getLoc();
-    int64_t d = shape->d;
-    FloatType acc = shape->acc;
-    RowMapping m = chooseRowMapping(d, byteWidth(shape->type.getElementType()), d);
-    HostLowering h(rewriter, loc, options.memory);
-    Value xDev = h.input(op.getX());
-    Value x = h.asRows(xDev);
-    Value w = h.input(op.getWeight());
-    Value rows = memref::DimOp::create(rewriter, loc, x, 0);
-    Value y = h.asRows(h.output(op.getY().getType(), likeX(h, xDev)));
-    Value rstd;
-    if (op.getRstd()) {
-      auto t = cast<RankedTensorType>(op.getRstd().getType());
-      rstd = h.output(t, likeStats(t, rows));
-    }
-    double eps = op.getEpsilonValue();
-    SmallVector<Type> smem;
-    if (auto t = RowKernel::reductionBuffer(getContext(), m, acc, 1))
-      smem.push_back(*t);
-    h.launch(forwardGrid(rewriter, loc, rows, m), m.blockThreads(), smem,
-             [&](OpBuilder &b, gpu::LaunchOp launch) {
-               RowKernel k(b, loc, m, acc, d);
-               Value buf = smem.empty() ? Value()
-                                        : Value(launch.getWorkgroupAttributions()[0]);
-               forThisRow(k, rows, [&](Value row, Value rowValid) {
-                 SmallVector<Value> xs, preds;
-                 Value sq = k.vzero();
-                 for (int64_t i = 0; i < m.chunksPerThread; ++i) {
-                   preds.push_back(k.andi(rowValid, k.chunkPred(i)));
-                   xs.push_back(k.load(x, {row, k.column(k.chunk(i))}, preds[i]));
-                   sq = k.fma(xs[i], xs[i], sq);
-                 }
-                 Value ss = k.reduce({k.sumVec(sq)}, buf, false)[0];
-                 Value r = math::RsqrtOp::create(
-                     b, loc, k.add(k.div(ss, k.fconst(d)), k.fconst(eps)));
-                 Value rv = k.splat(r);
-                 for (int64_t i = 0; i < m.chunksPerThread; ++i) {
-                   Value col = k.column(k.chunk(i));
-                   Value wv = k.load(w, {col}, preds[i]);
-                   k.store(k.mul(k.mul(xs[i], rv), wv), y, {row, col}, preds[i]);
-                 }
-                 if (rstd)
-                   k.storeScalar(r, rstd, {row},
-                                 k.andi(rowValid, k.eq(k.lane, k.idx(0))));
-               });
-             });
-    rewriter.replaceOp(op, h.finish());
-    return success();
-  }
-};
+/// A phase summing x^2 over the row, then `finish`.
+RowPhase sumOfSquares(
+    std::function<void(RowKernel &, const Row &, ArrayRef<Value>)> finish) {
+  RowPhase p;
+  p.init = [](RowKernel &k) { return SmallVector<Value>{k.vzero()}; };
+  p.chunk = [](RowKernel &k, const Row &row, int64_t i, Sums s) {
+    s[0] = k.fma(row.xs[i], row.xs[i], s[0]);
+  };
+  p.finish = std::move(finish);
+  return p;
+}
 
-struct ScaleNormToGPU : public NormPattern<ScaleNormOp> {
-  using NormPattern::NormPattern;
-  LogicalResult matchAndRewrite(ScaleNormOp op,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<RowShape> shape = getRowShape(op, op.getX());
-    if (failed(shape))
-      return failure();
-    Location loc = op.getLoc();
-    int64_t d = shape->d;
-    FloatType acc = shape->acc;
-    RowMapping m = chooseRowMapping(d, byteWidth(shape->type.getElementType()), d);
-    HostLowering h(rewriter, loc, options.memory);
-    Value xDev = h.input(op.getX());
-    Value x = h.asRows(xDev);
-    Value g = h.input(op.getG());
-    Value rows = memref::DimOp::create(rewriter, loc, x, 0);
-    Value y = h.asRows(h.output(op.getY().getType(), likeX(h, xDev)));
-    Value invOut;
-    if (op.getInv()) {
-      auto t = cast<RankedTensorType>(op.getInv().getType());
-      invOut = h.output(t, likeStats(t, rows));
-    }
-    double eps = op.getEpsilonValue();
-    SmallVector<Type> smem;
-    if (auto t = RowKernel::reductionBuffer(getContext(), m, acc, 1))
-      smem.push_back(*t);
-    h.launch(forwardGrid(rewriter, loc, rows, m), m.blockThreads(), smem,
-             [&](OpBuilder &b, gpu::LaunchOp launch) {
-               RowKernel k(b, loc, m, acc, d);
-               Value buf = smem.empty() ? Value()
-                                        : Value(launch.getWorkgroupAttributions()[0]);
-               Value gain = k.loadScalar(g, {}, Value());
-               forThisRow(k, rows, [&](Value row, Value rowValid) {
-                 SmallVector<Value> xs, preds;
-                 Value sq = k.vzero();
-                 for (int64_t i = 0; i < m.chunksPerThread; ++i) {
-                   preds.push_back(k.andi(rowValid, k.chunkPred(i)));
-                   xs.push_back(k.load(x, {row, k.column(k.chunk(i))}, preds[i]));
-                   sq = k.fma(xs[i], xs[i], sq);
-                 }
-                 Value ss = k.reduce({k.sumVec(sq)}, buf, false)[0];
-                 // NaN-propagating max (research/norms-math.md §7).
-                 Value n = math::SqrtOp::create(b, loc, ss);
-                 Value inv = k.div(k.fconst(1.0),
-                                   arith::MaximumFOp::create(b, loc, n, k.fconst(eps)));
-                 Value scale = k.splat(k.mul(gain, inv));
-                 for (int64_t i = 0; i < m.chunksPerThread; ++i) {
-                   Value col = k.column(k.chunk(i));
-                   k.store(k.mul(xs[i], scale), y, {row, col}, preds[i]);
-                 }
-                 if (invOut)
-                   k.storeScalar(inv, invOut, {row},
-                                 k.andi(rowValid, k.eq(k.lane, k.idx(0))));
-               });
-             });
-    rewriter.replaceOp(op, h.finish());
-    return success();
-  }
-};
+/// rstd = (sum(x^2) / D + eps)^-1/2 (RMSNorm and SeeDNorm).
+Value rstdFromSumSq(RowKernel &k, Value sumSq, double eps) {
+  return math::RsqrtOp::create(
+      k.b, k.loc, k.add(k.div(sumSq, k.fconst(k.d)), k.fconst(eps)));
+}
+
+/// 1 / max(n, eps) with the NaN-propagating max (research/norms-math.md §7).
+Value clampedInverse(RowKernel &k, Value n, double eps) {
+  return k.div(k.fconst(1.0),
+               arith::MaximumFOp::create(k.b, k.loc, n, k.fconst(eps)));
+}
+
+/// RMSNorm's statistics: rstd (and its splat) from the row's sum of squares,
+/// or loaded from `saved` when a gradient is given it.
+RowPhase rmsStats(double eps, Value saved, Value &rstd, Value &rstdV) {
+  auto finish = [=, &rstd, &rstdV](RowKernel &k, const Row &row,
+                                   ArrayRef<Value> totals) {
+    rstd = saved ? k.loadScalar(saved, {row.row}, row.valid)
+                 : rstdFromSumSq(k, totals[0], eps);
+    rstdV = k.splat(rstd);
+  };
+  if (!saved)
+    return sumOfSquares(finish);
+  RowPhase p;
+  p.finish = finish;
+  return p;
+}
 
 /// Per-chunk head index and selection helpers for SeeDNorm.
 struct Heads {
   int64_t n;
   int64_t size;
-  /// The head of a chunk (null when there is one head).
-  Value of(RowKernel &k, Value chunkIdx) const {
+  /// The head of the chunk starting at column `col` (null for one head).
+  Value of(RowKernel &k, Value col) const {
     if (n == 1)
       return Value();
-    return arith::DivUIOp::create(k.b, k.loc, k.column(chunkIdx), k.idx(size));
+    return arith::DivUIOp::create(k.b, k.loc, col, k.idx(size));
   }
   /// values[head] for a per-chunk dynamic head (a select chain).
   Value pick(RowKernel &k, Value head, ArrayRef<Value> values) const {
@@ -774,84 +900,146 @@ struct Heads {
   }
 };
 
+/// SeeDNorm's statistics: the row's sum of squares and per-head sums of
+/// x * beta give rstd and t_h = tanh(sum_h); a gradient given both loads
+/// them instead. The phase also notes each chunk's head for later steps.
+struct SeeDNormStats {
+  SeeDNormStats(Heads heads, Value beta, double eps, Value savedRstd = {},
+                Value savedT = {})
+      : heads(heads), beta(beta), eps(eps), savedRstd(savedRstd),
+        savedT(savedT) {}
+
+  RowPhase phase() {
+    bool recompute = !savedRstd || !savedT;
+    RowPhase p;
+    p.width = 1 + heads.n;
+    if (recompute)
+      p.init = [this](RowKernel &k) {
+        SmallVector<Value> sums{k.vzero()};
+        sums.append(heads.n, k.fconst(0));
+        return sums;
+      };
+    p.chunk = [this, recompute](RowKernel &k, const Row &row, int64_t i,
+                                Sums s) {
+      headOf.push_back(heads.of(k, row.cols[i]));
+      if (!recompute)
+        return;
+      s[0] = k.fma(row.xs[i], row.xs[i], s[0]);
+      Value bv = k.load(beta, {row.cols[i]}, row.preds[i]);
+      heads.accumulate(k, headOf[i], k.sumVec(k.mul(row.xs[i], bv)),
+                       s.drop_front());
+    };
+    p.finish = [this, recompute](RowKernel &k, const Row &row,
+                                 ArrayRef<Value> totals) {
+      rstd = recompute ? rstdFromSumSq(k, totals[0], eps)
+                       : k.loadScalar(savedRstd, {row.row}, row.valid);
+      for (int64_t hh = 0; hh < heads.n; ++hh)
+        t.push_back(recompute ? math::TanhOp::create(k.b, k.loc, totals[1 + hh])
+                              : k.loadScalar(savedT, {row.row, k.idx(hh)},
+                                             row.valid));
+      rstdV = k.splat(rstd);
+    };
+    return p;
+  }
+
+  Heads heads;
+  Value beta;
+  double eps;
+  Value savedRstd, savedT;
+  Value rstd, rstdV;
+  SmallVector<Value> t, headOf;
+};
+
+//===----------------------------------------------------------------------===//
+// Forward ops
+//===----------------------------------------------------------------------===//
+
+struct RMSNormToGPU : public NormPattern<RMSNormOp> {
+  using NormPattern::NormPattern;
+  RowMapping mapping(RMSNormOp op, const RowShape &s) const override {
+    return chooseRowMapping(s.d, s.elemBytes(), s.d);
+  }
+  void lower(RMSNormOp op, RowOp &r) const override {
+    Value w = r.h.input(op.getWeight());
+    Value y = r.rowsOutput(op.getY());
+    Value rstdOut = r.statOutput(op.getRstd());
+    Value rstd, rstdV;
+    RowMath math;
+    math.phases.push_back(rmsStats(op.getEpsilonValue(), {}, rstd, rstdV));
+    math.element = [&](RowKernel &k, const Row &row, int64_t i, Accs) {
+      Value wv = k.load(w, {row.cols[i]}, row.preds[i]);
+      return k.mul(k.mul(row.xs[i], rstdV), wv);
+    };
+    math.finishRow = [&](RowKernel &k, const Row &row, Accs) {
+      if (rstdOut)
+        k.storeScalar(rstd, rstdOut, {row.row}, k.firstLane(row.valid));
+    };
+    launchRowKernel(r, r.forwardGrid(), y, math);
+  }
+};
+
+struct ScaleNormToGPU : public NormPattern<ScaleNormOp> {
+  using NormPattern::NormPattern;
+  RowMapping mapping(ScaleNormOp op, const RowShape &s) const override {
+    return chooseRowMapping(s.d, s.elemBytes(), s.d);
+  }
+  void lower(ScaleNormOp op, RowOp &r) const override {
+    Value g = r.h.input(op.getG());
+    Value y = r.rowsOutput(op.getY());
+    Value invOut = r.statOutput(op.getInv());
+    double eps = op.getEpsilonValue();
+    Value gain, inv, scale;
+    RowMath math;
+    math.begin = [&](RowKernel &k) { gain = k.loadScalar(g, {}, Value()); };
+    math.phases.push_back(sumOfSquares(
+        [&](RowKernel &k, const Row &, ArrayRef<Value> totals) {
+          inv = clampedInverse(k, math::SqrtOp::create(k.b, k.loc, totals[0]),
+                               eps);
+          scale = k.splat(k.mul(gain, inv));
+        }));
+    math.element = [&](RowKernel &k, const Row &row, int64_t i, Accs) {
+      return k.mul(row.xs[i], scale);
+    };
+    math.finishRow = [&](RowKernel &k, const Row &row, Accs) {
+      if (invOut)
+        k.storeScalar(inv, invOut, {row.row}, k.firstLane(row.valid));
+    };
+    launchRowKernel(r, r.forwardGrid(), y, math);
+  }
+};
+
 struct SeeDNormToGPU : public NormPattern<SeeDNormOp> {
   using NormPattern::NormPattern;
-  LogicalResult matchAndRewrite(SeeDNormOp op,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<RowShape> shape = getRowShape(op, op.getX());
-    if (failed(shape))
-      return failure();
-    Location loc = op.getLoc();
-    int64_t d = shape->d;
-    FloatType acc = shape->acc;
-    Heads heads{op.getNumHeads(), d / op.getNumHeads()};
-    RowMapping m =
-        chooseRowMapping(d, byteWidth(shape->type.getElementType()), heads.size);
-    HostLowering h(rewriter, loc, options.memory);
-    Value xDev = h.input(op.getX());
-    Value x = h.asRows(xDev);
-    Value alpha = h.input(op.getAlpha());
-    Value beta = h.input(op.getBeta());
-    Value gamma = h.input(op.getGamma());
-    Value rows = memref::DimOp::create(rewriter, loc, x, 0);
-    Value y = h.asRows(h.output(op.getY().getType(), likeX(h, xDev)));
-    Value rstdOut, tOut;
-    if (op.getRstd()) {
-      auto t = cast<RankedTensorType>(op.getRstd().getType());
-      rstdOut = h.output(t, likeStats(t, rows));
-    }
-    if (op.getT()) {
-      auto t = cast<RankedTensorType>(op.getT().getType());
-      tOut = h.output(t, likeStats(t, rows));
-    }
-    double eps = op.getEpsilonValue();
-    SmallVector<Type> smem;
-    if (auto t = RowKernel::reductionBuffer(getContext(), m, acc, 1 + heads.n))
-      smem.push_back(*t);
-    h.launch(forwardGrid(rewriter, loc, rows, m), m.blockThreads(), smem,
-             [&](OpBuilder &b, gpu::LaunchOp launch) {
-               RowKernel k(b, loc, m, acc, d);
-               Value buf = smem.empty() ? Value()
-                                        : Value(launch.getWorkgroupAttributions()[0]);
-               forThisRow(k, rows, [&](Value row, Value rowValid) {
-                 SmallVector<Value> xs, preds, cols, headOf;
-                 Value sq = k.vzero();
-                 SmallVector<Value> dots(heads.n, k.fconst(0));
-                 for (int64_t i = 0; i < m.chunksPerThread; ++i) {
-                   preds.push_back(k.andi(rowValid, k.chunkPred(i)));
-                   cols.push_back(k.column(k.chunk(i)));
-                   headOf.push_back(heads.of(k, k.chunk(i)));
-                   xs.push_back(k.load(x, {row, cols[i]}, preds[i]));
-                   sq = k.fma(xs[i], xs[i], sq);
-                   Value bv = k.load(beta, {cols[i]}, preds[i]);
-                   heads.accumulate(k, headOf[i], k.sumVec(k.mul(xs[i], bv)),
-                                    dots);
-                 }
-                 SmallVector<Value> partial{k.sumVec(sq)};
-                 partial.append(dots);
-                 SmallVector<Value> sums = k.reduce(partial, buf, false);
-                 Value r = math::RsqrtOp::create(
-                     b, loc, k.add(k.div(sums[0], k.fconst(d)), k.fconst(eps)));
-                 SmallVector<Value> t;
-                 for (int64_t hh = 0; hh < heads.n; ++hh)
-                   t.push_back(math::TanhOp::create(b, loc, sums[1 + hh]));
-                 Value rv = k.splat(r);
-                 for (int64_t i = 0; i < m.chunksPerThread; ++i) {
-                   Value av = k.load(alpha, {cols[i]}, preds[i]);
-                   Value gv = k.load(gamma, {cols[i]}, preds[i]);
-                   Value c = k.fma(k.splat(heads.pick(k, headOf[i], t)), av, gv);
-                   k.store(k.mul(k.mul(xs[i], rv), c), y, {row, cols[i]}, preds[i]);
-                 }
-                 Value first = k.andi(rowValid, k.eq(k.lane, k.idx(0)));
-                 if (rstdOut)
-                   k.storeScalar(r, rstdOut, {row}, first);
-                 if (tOut)
-                   for (int64_t hh = 0; hh < heads.n; ++hh)
-                     k.storeScalar(t[hh], tOut, {row, k.idx(hh)}, first);
-               });
-             });
-    rewriter.replaceOp(op, h.finish());
-    return success();
+  RowMapping mapping(SeeDNormOp op, const RowShape &s) const override {
+    return chooseRowMapping(s.d, s.elemBytes(), s.d / op.getNumHeads());
+  }
+  void lower(SeeDNormOp op, RowOp &r) const override {
+    Heads heads{op.getNumHeads(), r.shape.d / op.getNumHeads()};
+    Value alpha = r.h.input(op.getAlpha());
+    Value beta = r.h.input(op.getBeta());
+    Value gamma = r.h.input(op.getGamma());
+    Value y = r.rowsOutput(op.getY());
+    Value rstdOut = r.statOutput(op.getRstd());
+    Value tOut = r.statOutput(op.getT());
+    SeeDNormStats stats(heads, beta, op.getEpsilonValue());
+    RowMath math;
+    math.phases.push_back(stats.phase());
+    math.element = [&](RowKernel &k, const Row &row, int64_t i, Accs) {
+      Value av = k.load(alpha, {row.cols[i]}, row.preds[i]);
+      Value gv = k.load(gamma, {row.cols[i]}, row.preds[i]);
+      Value tk = heads.pick(k, stats.headOf[i], stats.t);
+      Value c = k.fma(k.splat(tk), av, gv);
+      return k.mul(k.mul(row.xs[i], stats.rstdV), c);
+    };
+    math.finishRow = [&](RowKernel &k, const Row &row, Accs) {
+      Value first = k.firstLane(row.valid);
+      if (rstdOut)
+        k.storeScalar(stats.rstd, rstdOut, {row.row}, first);
+      if (tOut)
+        for (int64_t hh = 0; hh < heads.n; ++hh)
+          k.storeScalar(stats.t[hh], tOut, {row.row, k.idx(hh)}, first);
+    };
+    launchRowKernel(r, r.forwardGrid(), y, math);
   }
 };
 
@@ -867,329 +1055,223 @@ constexpr int64_t kGradChunksPerThread = 2;
 /// spills at 128 with 512), so its rows take at most 256 threads.
 constexpr int64_t kSeeDNormGradMaxThreads = 256;
 
-/// Allocates the [gridBlocks * rowsPerBlock, D] f32 partial buffer of a
-/// column (parameter) gradient.
-Value columnPartials(HostLowering &h, Value grid, const RowMapping &m,
-                     int64_t d, FloatType acc) {
-  Value n = arith::MulIOp::create(h.b, h.loc, grid, idx(h.b, h.loc, m.rowsPerBlock));
-  return h.scratch(MemRefType::get({ShapedType::kDynamic, d}, acc), {n});
+/// This thread's row group's row of the partials buffers.
+Value partialRow(RowKernel &k) {
+  return arith::AddIOp::create(
+      k.b, k.loc,
+      arith::MulIOp::create(k.b, k.loc, k.bid, k.idx(k.m.rowsPerBlock)),
+      k.rowInBlock);
 }
 
 /// Writes this thread's column accumulators to its row group's partial row.
 void storeColumnPartials(RowKernel &k, ArrayRef<Value> accs, Value partial) {
-  Value p = arith::AddIOp::create(
-      k.b, k.loc, arith::MulIOp::create(k.b, k.loc, k.bid, k.idx(k.m.rowsPerBlock)),
-      k.rowInBlock);
+  Value p = partialRow(k);
   for (int64_t i = 0; i < k.m.chunksPerThread; ++i)
     k.store(accs[i], partial, {p, k.column(k.chunk(i))}, k.chunkPred(i));
 }
 
+/// Zero accumulators for `n` column gradients, one vector per chunk each.
+std::function<SmallVector<Value>(RowKernel &)> zeroColumnAccs(int64_t n) {
+  return [n](RowKernel &k) {
+    return SmallVector<Value>(n * k.m.chunksPerThread, k.vzero());
+  };
+}
+
 struct RMSNormGradToGPU : public NormPattern<RMSNormGradOp> {
   using NormPattern::NormPattern;
-  LogicalResult matchAndRewrite(RMSNormGradOp op,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<RowShape> shape = getRowShape(op, op.getX());
-    if (failed(shape))
-      return failure();
-    Location loc = op.getLoc();
-    int64_t d = shape->d;
-    FloatType acc = shape->acc;
-    RowMapping m = chooseRowMapping(d, byteWidth(shape->type.getElementType()), d,
-                         kGradChunksPerThread);
-    int64_t kc = m.chunksPerThread;
-    HostLowering h(rewriter, loc, options.memory);
-    Value dy = h.asRows(h.input(op.getDy()));
-    Value xDev = h.input(op.getX());
-    Value x = h.asRows(xDev);
-    Value w = h.input(op.getWeight());
-    Value rstdIn = op.getRstd() ? h.input(op.getRstd()) : Value();
-    Value rows = memref::DimOp::create(rewriter, loc, x, 0);
-    Value dx = h.asRows(h.output(op.getDx().getType(), likeX(h, xDev)));
-    Value dw = h.output(op.getDweight().getType(), {});
-    Value grid = gradientGrid(rewriter, loc, rows, m, options.gradBlocks);
-    Value partial = columnPartials(h, grid, m, d, acc);
-    double eps = op.getEpsilonValue();
-    SmallVector<Type> smem;
-    if (auto t = RowKernel::reductionBuffer(getContext(), m, acc, 1)) {
-      smem.push_back(*t);
-      smem.push_back(*t);
-    }
-    h.launch(grid, m.blockThreads(), smem, [&](OpBuilder &b, gpu::LaunchOp launch) {
-      RowKernel k(b, loc, m, acc, d);
-      Value bufA = smem.empty() ? Value() : Value(launch.getWorkgroupAttributions()[0]);
-      Value bufB = smem.empty() ? Value() : Value(launch.getWorkgroupAttributions()[1]);
-      SmallVector<Value> init(kc, k.vzero());
-      SmallVector<Value> accs = forEachRow(
-          k, rows, init,
-          [&](Value row, Value rowValid, ValueRange accIn) -> SmallVector<Value> {
-            SmallVector<Value> xs, dys, preds, cols;
-            Value sq = k.vzero();
-            for (int64_t i = 0; i < kc; ++i) {
-              preds.push_back(k.andi(rowValid, k.chunkPred(i)));
-              cols.push_back(k.column(k.chunk(i)));
-              xs.push_back(k.load(x, {row, cols[i]}, preds[i]));
-              dys.push_back(k.load(dy, {row, cols[i]}, preds[i]));
-              if (!rstdIn)
-                sq = k.fma(xs[i], xs[i], sq);
-            }
-            Value r;
-            if (rstdIn) {
-              r = k.loadScalar(rstdIn, {row}, rowValid);
-            } else {
-              Value ss = k.reduce({k.sumVec(sq)}, bufA, true)[0];
-              r = math::RsqrtOp::create(
-                  b, loc, k.add(k.div(ss, k.fconst(d)), k.fconst(eps)));
-            }
-            Value rv = k.splat(r);
-            SmallVector<Value> xh, g;
-            Value dot = k.vzero();
-            for (int64_t i = 0; i < kc; ++i) {
-              xh.push_back(k.mul(xs[i], rv));
-              g.push_back(k.mul(dys[i], k.load(w, {cols[i]}, preds[i])));
-              dot = k.fma(g[i], xh[i], dot);
-            }
-            Value s = k.reduce({k.sumVec(dot)}, bufB, true)[0];
-            Value meanV = k.splat(k.div(s, k.fconst(d)));
-            SmallVector<Value> next;
-            for (int64_t i = 0; i < kc; ++i) {
-              Value dxv = k.mul(rv, k.sub(g[i], k.mul(xh[i], meanV)));
-              k.store(dxv, dx, {row, cols[i]}, preds[i]);
-              Value contrib = k.mul(dys[i], xh[i]);
-              next.push_back(k.add(accIn[i], k.select(rowValid, contrib, k.vzero())));
-            }
-            return next;
-          });
+  RowMapping mapping(RMSNormGradOp op, const RowShape &s) const override {
+    return chooseRowMapping(s.d, s.elemBytes(), s.d, kGradChunksPerThread);
+  }
+  void lower(RMSNormGradOp op, RowOp &r) const override {
+    int64_t d = r.shape.d;
+    Value w = r.h.input(op.getWeight());
+    Value rstdIn = r.input(op.getRstd());
+    Value dx = r.rowsOutput(op.getDx());
+    Value dw = r.paramOutput(op.getDweight());
+    Value grid = r.gradientGrid(options.gradBlocks);
+    Value partial = r.partials(grid, {d});
+    // dx = rstd (g - xhat mean(g xhat)) with g = dy w and xhat = x rstd;
+    // dw = sum over rows of dy xhat.
+    Value rstd, rstdV, meanV;
+    SmallVector<Value> xh, g;
+    RowMath math;
+    math.phases.push_back(rmsStats(op.getEpsilonValue(), rstdIn, rstd, rstdV));
+    RowPhase dot;
+    dot.init = [](RowKernel &k) { return SmallVector<Value>{k.vzero()}; };
+    dot.chunk = [&](RowKernel &k, const Row &row, int64_t i, Sums s) {
+      xh.push_back(k.mul(row.xs[i], rstdV));
+      g.push_back(k.mul(row.dys[i], k.load(w, {row.cols[i]}, row.preds[i])));
+      s[0] = k.fma(g[i], xh[i], s[0]);
+    };
+    dot.finish = [&](RowKernel &k, const Row &, ArrayRef<Value> totals) {
+      meanV = k.splat(k.div(totals[0], k.fconst(d)));
+    };
+    math.phases.push_back(dot);
+    math.element = [&](RowKernel &k, const Row &row, int64_t i, Accs accs) {
+      Value contrib = k.mul(row.dys[i], xh[i]);
+      accs[i] = k.add(accs[i], k.select(row.valid, contrib, k.vzero()));
+      return k.mul(rstdV, k.sub(g[i], k.mul(xh[i], meanV)));
+    };
+    math.initAccs = zeroColumnAccs(1);
+    math.storeAccs = [&](RowKernel &k, ArrayRef<Value> accs) {
       storeColumnPartials(k, accs, partial);
-    });
-    launchColumnFinalize(h, {partial}, {dw}, d, acc);
-    rewriter.replaceOp(op, h.finish());
-    return success();
+    };
+    launchRowKernel(r, grid, dx, math);
+    launchColumnFinalize(r.h, {partial}, {dw}, d, r.shape.acc);
   }
 };
 
 struct ScaleNormGradToGPU : public NormPattern<ScaleNormGradOp> {
   using NormPattern::NormPattern;
-  LogicalResult matchAndRewrite(ScaleNormGradOp op,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<RowShape> shape = getRowShape(op, op.getX());
-    if (failed(shape))
-      return failure();
-    Location loc = op.getLoc();
-    int64_t d = shape->d;
-    FloatType acc = shape->acc;
-    RowMapping m = chooseRowMapping(d, byteWidth(shape->type.getElementType()), d,
-                         kGradChunksPerThread);
-    int64_t kc = m.chunksPerThread;
-    HostLowering h(rewriter, loc, options.memory);
-    Value dy = h.asRows(h.input(op.getDy()));
-    Value xDev = h.input(op.getX());
-    Value x = h.asRows(xDev);
-    Value g = h.input(op.getG());
-    Value invIn = op.getInv() ? h.input(op.getInv()) : Value();
-    Value rows = memref::DimOp::create(rewriter, loc, x, 0);
-    Value dx = h.asRows(h.output(op.getDx().getType(), likeX(h, xDev)));
-    Value dg = h.output(op.getDg().getType(), {});
-    Value grid = gradientGrid(rewriter, loc, rows, m, options.gradBlocks);
-    Value nPartials =
-        arith::MulIOp::create(rewriter, loc, grid, idx(rewriter, loc, m.rowsPerBlock));
-    Value partial =
-        h.scratch(MemRefType::get({ShapedType::kDynamic}, acc), {nPartials});
+  RowMapping mapping(ScaleNormGradOp op, const RowShape &s) const override {
+    return chooseRowMapping(s.d, s.elemBytes(), s.d, kGradChunksPerThread);
+  }
+  void lower(ScaleNormGradOp op, RowOp &r) const override {
+    Value g = r.h.input(op.getG());
+    Value invIn = r.input(op.getInv());
+    Value dx = r.rowsOutput(op.getDx());
+    Value dg = r.paramOutput(op.getDg());
+    Value grid = r.gradientGrid(options.gradBlocks);
+    Value partial = r.partials(grid, {});
     double eps = op.getEpsilonValue();
-    SmallVector<Type> smem;
-    if (auto t = RowKernel::reductionBuffer(getContext(), m, acc, 1)) {
-      smem.push_back(*t);
-    }
-    h.launch(grid, m.blockThreads(), smem, [&](OpBuilder &b, gpu::LaunchOp launch) {
-      RowKernel k(b, loc, m, acc, d);
-      Value bufA = smem.empty() ? Value() : Value(launch.getWorkgroupAttributions()[0]);
-      Value gain = k.loadScalar(g, {}, Value());
-      SmallVector<Value> accs = forEachRow(
-          k, rows, {k.fconst(0)},
-          [&](Value row, Value rowValid, ValueRange accIn) -> SmallVector<Value> {
-            SmallVector<Value> xs, dys, preds, cols;
-            Value sq = k.vzero(), dot = k.vzero();
-            for (int64_t i = 0; i < kc; ++i) {
-              preds.push_back(k.andi(rowValid, k.chunkPred(i)));
-              cols.push_back(k.column(k.chunk(i)));
-              xs.push_back(k.load(x, {row, cols[i]}, preds[i]));
-              dys.push_back(k.load(dy, {row, cols[i]}, preds[i]));
-              if (!invIn)
-                sq = k.fma(xs[i], xs[i], sq);
-              dot = k.fma(dys[i], xs[i], dot);
-            }
-            Value inv, clamped;
-            SmallVector<Value> partialSums{k.sumVec(dot)};
-            if (!invIn)
-              partialSums.push_back(k.sumVec(sq));
-            SmallVector<Value> sums = k.reduce(partialSums, bufA, true);
-            Value sdx = sums[0];
-            if (invIn) {
-              inv = k.loadScalar(invIn, {row}, rowValid);
-              // The forward pass saturates inv at 1/eps exactly when the
-              // norm was clamped.
-              clamped = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE,
-                                              inv, k.div(k.fconst(1.0), k.fconst(eps)));
-            } else {
-              Value n = math::SqrtOp::create(b, loc, sums[1]);
-              clamped = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, n,
-                                              k.fconst(eps));
-              inv = k.div(k.fconst(1.0),
-                          arith::MaximumFOp::create(b, loc, n, k.fconst(eps)));
-            }
-            // dx = g*inv*(dy - x_u * sum(dy*x_u)), x_u = x*inv; the clamp
-            // stops the gradient through the norm: dx = g*inv*dy.
-            Value coef = k.select(clamped, k.fconst(0), k.mul(k.mul(inv, inv), sdx));
-            Value coefV = k.splat(coef);
-            Value scale = k.splat(k.mul(gain, inv));
-            for (int64_t i = 0; i < kc; ++i) {
-              Value dxv = k.mul(scale, k.sub(dys[i], k.mul(xs[i], coefV)));
-              k.store(dxv, dx, {row, cols[i]}, preds[i]);
-            }
-            Value contrib = k.mul(inv, sdx);
-            return {k.add(accIn[0], k.select(rowValid, contrib, k.fconst(0)))};
-          });
-      Value p = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, k.bid, k.idx(m.rowsPerBlock)),
-          k.rowInBlock);
-      k.storeScalar(accs[0], partial, {p}, k.eq(k.lane, k.idx(0)));
-    });
-    launchScalarFinalize(h, partial, dg, acc);
-    rewriter.replaceOp(op, h.finish());
-    return success();
+    Value gain, inv, sdx, coefV, scale;
+    RowMath math;
+    math.begin = [&](RowKernel &k) { gain = k.loadScalar(g, {}, Value()); };
+    // One sweep: sum(dy x) and, without a saved inv, sum(x^2).
+    RowPhase sums;
+    sums.init = [&](RowKernel &k) {
+      SmallVector<Value> s{k.vzero()};
+      if (!invIn)
+        s.push_back(k.vzero());
+      return s;
+    };
+    sums.chunk = [&](RowKernel &k, const Row &row, int64_t i, Sums s) {
+      if (!invIn)
+        s[1] = k.fma(row.xs[i], row.xs[i], s[1]);
+      s[0] = k.fma(row.dys[i], row.xs[i], s[0]);
+    };
+    sums.finish = [&](RowKernel &k, const Row &row, ArrayRef<Value> totals) {
+      sdx = totals[0];
+      Value clamped;
+      if (invIn) {
+        inv = k.loadScalar(invIn, {row.row}, row.valid);
+        // The forward pass saturates inv at 1/eps exactly when the norm was
+        // clamped.
+        clamped = arith::CmpFOp::create(k.b, k.loc, arith::CmpFPredicate::OGE,
+                                        inv,
+                                        k.div(k.fconst(1.0), k.fconst(eps)));
+      } else {
+        Value n = math::SqrtOp::create(k.b, k.loc, totals[1]);
+        clamped = arith::CmpFOp::create(k.b, k.loc, arith::CmpFPredicate::OLT,
+                                        n, k.fconst(eps));
+        inv = clampedInverse(k, n, eps);
+      }
+      // dx = g*inv*(dy - x_u * sum(dy*x_u)), x_u = x*inv; the clamp stops
+      // the gradient through the norm: dx = g*inv*dy.
+      Value coef = k.select(clamped, k.fconst(0), k.mul(k.mul(inv, inv), sdx));
+      coefV = k.splat(coef);
+      scale = k.splat(k.mul(gain, inv));
+    };
+    math.phases.push_back(sums);
+    math.element = [&](RowKernel &k, const Row &row, int64_t i, Accs) {
+      return k.mul(scale, k.sub(row.dys[i], k.mul(row.xs[i], coefV)));
+    };
+    // dg = sum over rows of inv * sum(dy x).
+    math.finishRow = [&](RowKernel &k, const Row &row, Accs accs) {
+      Value contrib = k.mul(inv, sdx);
+      accs[0] = k.add(accs[0], k.select(row.valid, contrib, k.fconst(0)));
+    };
+    math.initAccs = [](RowKernel &k) {
+      return SmallVector<Value>{k.fconst(0)};
+    };
+    math.storeAccs = [&](RowKernel &k, ArrayRef<Value> accs) {
+      k.storeScalar(accs[0], partial, {partialRow(k)}, k.eq(k.lane, k.idx(0)));
+    };
+    launchRowKernel(r, grid, dx, math);
+    launchScalarFinalize(r.h, partial, dg, r.shape.acc);
   }
 };
 
 struct SeeDNormGradToGPU : public NormPattern<SeeDNormGradOp> {
   using NormPattern::NormPattern;
-  LogicalResult matchAndRewrite(SeeDNormGradOp op,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<RowShape> shape = getRowShape(op, op.getX());
-    if (failed(shape))
-      return failure();
-    Location loc = op.getLoc();
-    int64_t d = shape->d;
-    FloatType acc = shape->acc;
+  RowMapping mapping(SeeDNormGradOp op, const RowShape &s) const override {
+    return chooseRowMapping(s.d, s.elemBytes(), s.d / op.getNumHeads(),
+                            kGradChunksPerThread, kSeeDNormGradMaxThreads);
+  }
+  void lower(SeeDNormGradOp op, RowOp &r) const override {
+    int64_t d = r.shape.d;
     Heads heads{op.getNumHeads(), d / op.getNumHeads()};
-    RowMapping m =
-        chooseRowMapping(d, byteWidth(shape->type.getElementType()), heads.size,
-                         kGradChunksPerThread,
-                         kSeeDNormGradMaxThreads);
-    int64_t kc = m.chunksPerThread;
-    HostLowering h(rewriter, loc, options.memory);
-    Value dy = h.asRows(h.input(op.getDy()));
-    Value xDev = h.input(op.getX());
-    Value x = h.asRows(xDev);
-    Value alpha = h.input(op.getAlpha());
-    Value beta = h.input(op.getBeta());
-    Value gamma = h.input(op.getGamma());
-    Value rstdIn = op.getRstd() ? h.input(op.getRstd()) : Value();
-    Value tIn = op.getT() ? h.input(op.getT()) : Value();
-    Value rows = memref::DimOp::create(rewriter, loc, x, 0);
-    Value dx = h.asRows(h.output(op.getDx().getType(), likeX(h, xDev)));
-    Value dAlpha = h.output(op.getDalpha().getType(), {});
-    Value dBeta = h.output(op.getDbeta().getType(), {});
-    Value dGamma = h.output(op.getDgamma().getType(), {});
-    Value grid = gradientGrid(rewriter, loc, rows, m, options.gradBlocks);
-    Value pGamma = columnPartials(h, grid, m, d, acc);
-    Value pAlpha = columnPartials(h, grid, m, d, acc);
-    Value pBeta = columnPartials(h, grid, m, d, acc);
-    double eps = op.getEpsilonValue();
-    SmallVector<Type> smem;
-    if (auto t = RowKernel::reductionBuffer(getContext(), m, acc, 1 + heads.n)) {
-      smem.push_back(*t);
-      smem.push_back(*t);
-    }
-    h.launch(grid, m.blockThreads(), smem, [&](OpBuilder &b, gpu::LaunchOp launch) {
-      RowKernel k(b, loc, m, acc, d);
-      Value bufA = smem.empty() ? Value() : Value(launch.getWorkgroupAttributions()[0]);
-      Value bufB = smem.empty() ? Value() : Value(launch.getWorkgroupAttributions()[1]);
-      SmallVector<Value> init(3 * kc, k.vzero());
-      SmallVector<Value> accs = forEachRow(
-          k, rows, init,
-          [&](Value row, Value rowValid, ValueRange accIn) -> SmallVector<Value> {
-            SmallVector<Value> xs, dys, preds, cols, headOf;
-            Value sq = k.vzero();
-            SmallVector<Value> dots(heads.n, k.fconst(0));
-            bool recompute = !rstdIn || !tIn;
-            for (int64_t i = 0; i < kc; ++i) {
-              preds.push_back(k.andi(rowValid, k.chunkPred(i)));
-              cols.push_back(k.column(k.chunk(i)));
-              headOf.push_back(heads.of(k, k.chunk(i)));
-              xs.push_back(k.load(x, {row, cols[i]}, preds[i]));
-              dys.push_back(k.load(dy, {row, cols[i]}, preds[i]));
-              if (recompute) {
-                sq = k.fma(xs[i], xs[i], sq);
-                Value bv = k.load(beta, {cols[i]}, preds[i]);
-                heads.accumulate(k, headOf[i], k.sumVec(k.mul(xs[i], bv)), dots);
-              }
-            }
-            Value r;
-            SmallVector<Value> t;
-            if (recompute) {
-              SmallVector<Value> partial{k.sumVec(sq)};
-              partial.append(dots);
-              SmallVector<Value> sums = k.reduce(partial, bufA, true);
-              r = math::RsqrtOp::create(
-                  b, loc, k.add(k.div(sums[0], k.fconst(d)), k.fconst(eps)));
-              for (int64_t hh = 0; hh < heads.n; ++hh)
-                t.push_back(math::TanhOp::create(b, loc, sums[1 + hh]));
-            } else {
-              r = k.loadScalar(rstdIn, {row}, rowValid);
-              for (int64_t hh = 0; hh < heads.n; ++hh)
-                t.push_back(k.loadScalar(tIn, {row, k.idx(hh)}, rowValid));
-            }
-            Value rv = k.splat(r);
-            // u = dy * xhat; A_h = sum_{j in h} alpha_j u_j; G = sum gamma_j u_j.
-            SmallVector<Value> xh, u, av, gv;
-            SmallVector<Value> aSums(heads.n, k.fconst(0));
-            Value gDot = k.vzero();
-            for (int64_t i = 0; i < kc; ++i) {
-              xh.push_back(k.mul(xs[i], rv));
-              u.push_back(k.mul(dys[i], xh[i]));
-              av.push_back(k.load(alpha, {cols[i]}, preds[i]));
-              gv.push_back(k.load(gamma, {cols[i]}, preds[i]));
-              heads.accumulate(k, headOf[i], k.sumVec(k.mul(av[i], u[i])), aSums);
-              gDot = k.fma(gv[i], u[i], gDot);
-            }
-            SmallVector<Value> partial(aSums);
-            partial.push_back(k.sumVec(gDot));
-            SmallVector<Value> sums = k.reduce(partial, bufB, true);
-            Value s = sums[heads.n];
-            for (int64_t hh = 0; hh < heads.n; ++hh)
-              s = k.add(s, k.mul(t[hh], sums[hh]));
-            Value meanV = k.splat(k.div(s, k.fconst(d)));
-            SmallVector<Value> aTot(sums.begin(), sums.begin() + heads.n);
-            SmallVector<Value> next(accIn.begin(), accIn.end());
-            Value one = k.fconst(1.0);
-            for (int64_t i = 0; i < kc; ++i) {
-              Value tk = heads.pick(k, headOf[i], t);
-              Value ak = heads.pick(k, headOf[i], aTot);
-              Value tkV = k.splat(tk);
-              Value seed = k.splat(k.mul(k.sub(one, k.mul(tk, tk)), ak));
-              Value c = k.fma(tkV, av[i], gv[i]);
-              Value bv = k.load(beta, {cols[i]}, preds[i]);
-              Value dxv = k.fma(seed, bv,
-                                k.mul(rv, k.sub(k.mul(dys[i], c),
-                                                k.mul(xh[i], meanV))));
-              k.store(dxv, dx, {row, cols[i]}, preds[i]);
-              Value z = k.vzero();
-              next[i] = k.add(next[i], k.select(rowValid, u[i], z));
-              next[kc + i] =
-                  k.add(next[kc + i], k.select(rowValid, k.mul(tkV, u[i]), z));
-              next[2 * kc + i] = k.add(next[2 * kc + i],
-                                       k.select(rowValid, k.mul(seed, xs[i]), z));
-            }
-            return next;
-          });
-      ArrayRef<Value> all(accs);
-      storeColumnPartials(k, all.slice(0, kc), pGamma);
-      storeColumnPartials(k, all.slice(kc, kc), pAlpha);
-      storeColumnPartials(k, all.slice(2 * kc, kc), pBeta);
-    });
-    launchColumnFinalize(h, {pAlpha, pBeta, pGamma}, {dAlpha, dBeta, dGamma}, d,
-                         acc);
-    rewriter.replaceOp(op, h.finish());
-    return success();
+    Value alpha = r.h.input(op.getAlpha());
+    Value beta = r.h.input(op.getBeta());
+    Value gamma = r.h.input(op.getGamma());
+    Value rstdIn = r.input(op.getRstd());
+    Value tIn = r.input(op.getT());
+    Value dx = r.rowsOutput(op.getDx());
+    Value dAlpha = r.paramOutput(op.getDalpha());
+    Value dBeta = r.paramOutput(op.getDbeta());
+    Value dGamma = r.paramOutput(op.getDgamma());
+    Value grid = r.gradientGrid(options.gradBlocks);
+    Value pGamma = r.partials(grid, {d});
+    Value pAlpha = r.partials(grid, {d});
+    Value pBeta = r.partials(grid, {d});
+    int64_t kc = r.m.chunksPerThread;
+    SeeDNormStats stats(heads, beta, op.getEpsilonValue(), rstdIn, tIn);
+    RowMath math;
+    math.phases.push_back(stats.phase());
+    // u = dy * xhat; A_h = sum_{j in h} alpha_j u_j; G = sum gamma_j u_j.
+    SmallVector<Value> xh, u, av, gv, aTot;
+    Value meanV;
+    RowPhase sums;
+    sums.width = 1 + heads.n;
+    sums.init = [&](RowKernel &k) {
+      SmallVector<Value> s(heads.n, k.fconst(0));
+      s.push_back(k.vzero());
+      return s;
+    };
+    sums.chunk = [&](RowKernel &k, const Row &row, int64_t i, Sums s) {
+      xh.push_back(k.mul(row.xs[i], stats.rstdV));
+      u.push_back(k.mul(row.dys[i], xh[i]));
+      av.push_back(k.load(alpha, {row.cols[i]}, row.preds[i]));
+      gv.push_back(k.load(gamma, {row.cols[i]}, row.preds[i]));
+      heads.accumulate(k, stats.headOf[i], k.sumVec(k.mul(av[i], u[i])),
+                       s.take_front(heads.n));
+      s[heads.n] = k.fma(gv[i], u[i], s[heads.n]);
+    };
+    sums.finish = [&](RowKernel &k, const Row &, ArrayRef<Value> totals) {
+      Value s = totals[heads.n];
+      for (int64_t hh = 0; hh < heads.n; ++hh)
+        s = k.add(s, k.mul(stats.t[hh], totals[hh]));
+      meanV = k.splat(k.div(s, k.fconst(d)));
+      aTot.assign(totals.begin(), totals.begin() + heads.n);
+    };
+    math.phases.push_back(sums);
+    // The accumulators: dgamma, dalpha and dbeta, kc vectors each.
+    math.element = [&](RowKernel &k, const Row &row, int64_t i, Accs accs) {
+      Value tk = heads.pick(k, stats.headOf[i], stats.t);
+      Value ak = heads.pick(k, stats.headOf[i], aTot);
+      Value tkV = k.splat(tk);
+      Value seed = k.splat(k.mul(k.sub(k.fconst(1.0), k.mul(tk, tk)), ak));
+      Value c = k.fma(tkV, av[i], gv[i]);
+      Value bv = k.load(beta, {row.cols[i]}, row.preds[i]);
+      Value z = k.vzero();
+      accs[i] = k.add(accs[i], k.select(row.valid, u[i], z));
+      accs[kc + i] =
+          k.add(accs[kc + i], k.select(row.valid, k.mul(tkV, u[i]), z));
+      accs[2 * kc + i] = k.add(accs[2 * kc + i],
+                               k.select(row.valid, k.mul(seed, row.xs[i]), z));
+      return k.fma(seed, bv,
+                   k.mul(stats.rstdV, k.sub(k.mul(row.dys[i], c),
+                                            k.mul(xh[i], meanV))));
+    };
+    math.initAccs = zeroColumnAccs(3);
+    math.storeAccs = [&](RowKernel &k, ArrayRef<Value> accs) {
+      storeColumnPartials(k, accs.slice(0, kc), pGamma);
+      storeColumnPartials(k, accs.slice(kc, kc), pAlpha);
+      storeColumnPartials(k, accs.slice(2 * kc, kc), pBeta);
+    };
+    launchRowKernel(r, grid, dx, math);
+    launchColumnFinalize(r.h, {pAlpha, pBeta, pGamma}, {dAlpha, dBeta, dGamma},
+                         d, r.shape.acc);
   }
 };
 
