@@ -1137,8 +1137,10 @@ struct ScaleNormGradToGPU : public NormPattern<ScaleNormGradOp> {
     Value gain, inv, sdx, coefV, scale;
     RowMath math;
     math.begin = [&](RowKernel &k) { gain = k.loadScalar(g, {}, Value()); };
-    // One sweep: sum(dy x) and, without a saved inv, sum(x^2).
+    // One sweep: sum(dy x) and, without a saved inv, sum(x^2) (two values
+    // per warp in the workgroup buffer then).
     RowPhase sums;
+    sums.width = invIn ? 1 : 2;
     sums.init = [&](RowKernel &k) {
       SmallVector<Value> s{k.vzero()};
       if (!invIn)

@@ -51,3 +51,16 @@ func.func @dynamic_d(%x: tensor<8x?xf32>, %w: tensor<?xf32>) -> tensor<8x?xf32> 
   %y = norm.rmsnorm %x, %w : (tensor<8x?xf32>, tensor<?xf32>) -> tensor<8x?xf32>
   return %y : tensor<8x?xf32>
 }
+
+// -----
+
+// ScaleNorm gradient without a saved inv reduces two sums per row (sum dy x
+// and sum x^2) across the 16 warps of a 512-thread block: the workgroup buffer
+// holds two values per warp.
+
+// CHECK-LABEL: func.func @scale_grad_two_sums
+// CHECK: threads(%{{.*}}) in (%{{.*}} = %c512, {{.*}} workgroup(%{{.*}} : memref<32xf32, #gpu.address_space<workgroup>>)
+func.func @scale_grad_two_sums(%dy: tensor<64x4096xf32>, %x: tensor<64x4096xf32>, %g: tensor<f32>) -> (tensor<64x4096xf32>, tensor<f32>) {
+  %dx, %dg = norm.scalenorm_grad %dy, %x, %g : (tensor<64x4096xf32>, tensor<64x4096xf32>, tensor<f32>) -> (tensor<64x4096xf32>, tensor<f32>)
+  return %dx, %dg : tensor<64x4096xf32>, tensor<f32>
+}
