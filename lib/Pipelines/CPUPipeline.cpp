@@ -81,6 +81,8 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   NormPrefetchRowsOptions prefetchOptions;
   prefetchOptions.distance = options.prefetchDistance;
   lpm.addPass(createNormPrefetchRows(prefetchOptions));
+  if (options.approximateTanh)
+    lpm.addPass(createNormApproximateMath());
 
   // 4. Threads: scf.parallel over rows becomes an OpenMP worksharing loop.
   // (memref lowering must precede scf-to-cf, see toolchain.md §7.)

@@ -30,6 +30,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "nontemporal",
       llvm::cl::desc("Stream stores inside row loops past the caches (for outputs larger than the LLC)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> approximateTanh{
+      *this, "approximate-tanh",
+      llvm::cl::desc("Inline polynomial tanh (a few ulp, vectorizes) instead of a libm call per element"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("Prefetch this many rows ahead while a row is written (0 = off)"),

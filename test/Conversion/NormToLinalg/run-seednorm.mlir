@@ -1005,8 +1005,8 @@ func.func @main() {
   %alphas369 = tensor.cast %alphaf368 : tensor<?xf32> to tensor<1024xf32>
   %betaf370_n = arith.constant 1024 : index
   %betaf370_s = arith.constant 0.7 : f32
-  %betaf370_c = arith.constant 0.3 : f32
-  %betaf370_o = arith.constant 0.05 : f32
+  %betaf370_c = arith.constant 0.05 : f32
+  %betaf370_o = arith.constant 0.0 : f32
   %betaf370 = call @gen(%betaf370_n, %betaf370_s, %betaf370_c, %betaf370_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%betaf370) : (tensor<?xf32>) -> ()
   %betas371 = tensor.cast %betaf370 : tensor<?xf32> to tensor<1024xf32>

@@ -135,4 +135,28 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
   let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
 }
 
+def NormApproximateMath : Pass<"norm-approximate-math", "func::FuncOp"> {
+  let summary = "Inline polynomial approximations of math functions";
+  let description = [{
+    LLVM lowers `math.tanh` to a call of libm's `tanhf`, one call per
+    element even for vectors (SeeDNorm's gain, a model's activation). This
+    pass rewrites the functions named in `ops` (default: tanh) with MLIR's
+    polynomial approximations (`populateMathPolynomialApproximationPatterns`),
+    which vectorize and stay inline. The tanh approximation is within a few
+    ulp of `tanhf` and, like it, saturates to +-1 for large |x|.
+
+    Example:
+    ```mlir
+    %t = math.tanh %s : vector<16xf32>
+    // becomes a clamp, a rational polynomial and a select (no call)
+    ```
+  }];
+  let options = [
+    ListOption<"ops", "ops", "std::string",
+               "Math op names to approximate (e.g. tanh,exp,erf)">,
+  ];
+  let dependentDialects = ["arith::ArithDialect", "math::MathDialect",
+                           "vector::VectorDialect"];
+}
+
 #endif // NORM_CODEGEN_CPU_PASSES_TD

@@ -427,7 +427,7 @@ FILES = {
         dict(name="grad D=4097", op="seednorm_grad", shape=[7, 4097],
              pgen={"beta": (0.7, 0.02, 0.0)}),
         dict(name="grad D=1024 heads=4", op="seednorm_grad", shape=[5, 1024],
-             heads=4),
+             heads=4, pgen={"beta": (0.7, 0.05, 0.0)}),
     ],
 }
 
