@@ -17,6 +17,7 @@
 #include "Norm/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -75,6 +76,10 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   lpm.addPass(vector::createLowerVectorMultiReductionPass(
       vector::VectorMultiReductionLowering::InnerReduction));
   lpm.addPass(createCanonicalizerPass());
+  // Transfers of row blocks (vector<rows x n>) become one 1-D transfer per
+  // row, which norm-nontemporal-stores then turns into loads and stores.
+  lpm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
   NormNontemporalStoresOptions storeOptions;
   storeOptions.enable = options.nontemporal;
   lpm.addPass(createNormNontemporalStores(storeOptions));

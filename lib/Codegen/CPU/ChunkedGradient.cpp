@@ -240,7 +240,7 @@ FailureOr<Operation *> insertionPoint(const GradientGroup &group) {
 FailureOr<SmallVector<Value>>
 tileGroupToRow(OpBuilder &b, Location loc, const GradientGroup &group,
                const DenseMap<Operation *, SmallVector<Range>> &ranges,
-               Value row, Value rowInChunk, ValueRange chunks,
+               Value row, Value rowInChunk, int64_t numRows, ValueRange chunks,
                ValueRange accs) {
   IRMapping tiledValues; // group result -> its row tile
   SmallVector<Value> newChunks(chunks.begin(), chunks.end());
@@ -250,7 +250,8 @@ tileGroupToRow(OpBuilder &b, Location loc, const GradientGroup &group,
     SmallVector<OpFoldResult> offsets, sizes;
     for (auto [i, range] : llvm::enumerate(ranges.lookup(op))) {
       offsets.push_back(i == 0 ? OpFoldResult(row) : range.offset);
-      sizes.push_back(i == 0 ? OpFoldResult(b.getIndexAttr(1)) : range.size);
+      sizes.push_back(i == 0 ? OpFoldResult(b.getIndexAttr(numRows))
+                             : range.size);
     }
     FailureOr<TilingResult> tiled =
         cast<TilingInterface>(op.getOperation())
@@ -376,8 +377,8 @@ mlir::norm::partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
 
 LogicalResult mlir::norm::tileGradientGroupInOnePass(
     RewriterBase &rewriter, ArrayRef<linalg::LinalgOp> reductions,
-    ArrayRef<linalg::LinalgOp> rowOps, int64_t numChunks) {
-  if (reductions.empty() || numChunks < 1)
+    ArrayRef<linalg::LinalgOp> rowOps, int64_t numChunks, int64_t rowBlock) {
+  if (reductions.empty() || numChunks < 1 || rowBlock < 1)
     return failure();
   FailureOr<GradientGroup> maybeGroup = buildGroup(reductions, rowOps);
   if (failed(maybeGroup))
@@ -462,28 +463,47 @@ LogicalResult mlir::norm::tileGradientGroupInOnePass(
         linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0));
   }
 
-  Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
-  Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
   Value countValue = getValueOrCreateConstantIndexOp(rewriter, loc, count);
   Value lbValue = getValueOrCreateConstantIndexOp(rewriter, loc, lb);
   bool tiledAll = true;
-  auto rowLoop = scf::ForOp::create(
-      rewriter, loc, c0, countValue, c1, iterInits,
-      [&](OpBuilder &b, Location l, Value i, ValueRange args) {
-        Value row = arith::AddIOp::create(b, l, lbValue, i);
-        FailureOr<SmallVector<Value>> next = tileGroupToRow(
-            b, l, group, ranges, row, i, args.take_front(rowInits.size()),
-            args.drop_front(rowInits.size()));
-        if (failed(next)) {
-          tiledAll = false;
-          scf::YieldOp::create(b, l, args);
-          return;
-        }
-        scf::YieldOp::create(b, l, *next);
-      });
-  // norm-vectorize-rows looks for row tiles under this marker (the chunk
-  // loop may fold away when there is a single chunk).
-  rowLoop->setAttr(kRowLoopAttrName, rewriter.getUnitAttr());
+  // A row loop over [from, to) stepping over blocks of `rows` rows.
+  auto buildRowLoop = [&](Value from, Value to, int64_t rows,
+                          ValueRange inits) {
+    Value stepValue = arith::ConstantIndexOp::create(rewriter, loc, rows);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, from, to, stepValue, inits,
+        [&](OpBuilder &b, Location l, Value i, ValueRange args) {
+          Value row = arith::AddIOp::create(b, l, lbValue, i);
+          FailureOr<SmallVector<Value>> next = tileGroupToRow(
+              b, l, group, ranges, row, i, rows,
+              args.take_front(rowInits.size()),
+              args.drop_front(rowInits.size()));
+          if (failed(next)) {
+            tiledAll = false;
+            scf::YieldOp::create(b, l, args);
+            return;
+          }
+          scf::YieldOp::create(b, l, *next);
+        });
+    // norm-vectorize-rows looks for row tiles under this marker (the chunk
+    // loop may fold away when there is a single chunk).
+    loop->setAttr(kRowLoopAttrName, rewriter.getUnitAttr());
+    return loop;
+  };
+  // Blocks of `rowBlock` rows, then the remaining rows one by one.
+  Value blocksEnd = getValueOrCreateConstantIndexOp(
+      rewriter, loc,
+      affine::makeComposedFoldedAffineApply(
+          rewriter, loc, s0.floorDiv(rowBlock) * rowBlock, {count}));
+  SmallVector<Value> loopInits(iterInits);
+  if (rowBlock > 1) {
+    Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    scf::ForOp blocks = buildRowLoop(c0, blocksEnd, rowBlock, loopInits);
+    loopInits.assign(blocks.getResults().begin(), blocks.getResults().end());
+  } else {
+    blocksEnd = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  }
+  scf::ForOp rowLoop = buildRowLoop(blocksEnd, countValue, 1, loopInits);
   if (!tiledAll)
     return reductions.front()->emitOpError(
         "norm-tile-rows: could not tile the gradient group to one row");

@@ -33,10 +33,13 @@ partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
 /// Rewrites a gradient group into one pass over the rows:
 ///
 ///   scf.forall %t in (numChunks) shared_outs(dx..., partials[numChunks]...) {
-///     scf.for %row in chunk(%t) iter_args(dx chunk..., param-grad sums...) {
-///       every op of the group tiled to row %row (statistics, dx, and the
-///       row's contribution added to the chunk's parameter-gradient sums)
+///     scf.for %row in chunk(%t) step rowBlock
+///         iter_args(dx chunk..., param-grad sums...) {
+///       every op of the group tiled to rows [%row, %row + rowBlock)
+///       (statistics, dx, and the rows' contribution added to the chunk's
+///       parameter-gradient sums, which are read and written once per block)
 ///     }
+///     scf.for over the last (chunk size % rowBlock) rows, one at a time
 ///   }
 ///   param grad = linalg.reduce partials over the chunks, in chunk order
 ///
@@ -51,7 +54,8 @@ partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
 LogicalResult tileGradientGroupInOnePass(RewriterBase &rewriter,
                                          ArrayRef<linalg::LinalgOp> reductions,
                                          ArrayRef<linalg::LinalgOp> rowOps,
-                                         int64_t numChunks);
+                                         int64_t numChunks,
+                                         int64_t rowBlock = 1);
 
 } // namespace mlir::norm
 

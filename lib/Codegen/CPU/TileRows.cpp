@@ -200,8 +200,17 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       ArrayRef<linalg::LinalgOp> groupRowOps = group.rowOps;
       for (linalg::LinalgOp op : groupRowOps)
         grouped.insert(op);
+      // Blocks of rows pay off for long rows only: short rows already keep
+      // the sums in L1, and the block's per-row statistics cost shuffles.
+      int64_t rowLength = linalg::LinalgOp(groupReductions.front())
+                              .getStaticLoopRanges()
+                              .back();
+      int64_t rowBlock =
+          !ShapedType::isDynamic(rowLength) && rowLength >= 1024
+              ? gradientRowBlock
+              : 1;
       if (succeeded(norm::tileGradientGroupInOnePass(
-              rewriter, groupReductions, groupRowOps, numThreads)))
+              rewriter, groupReductions, groupRowOps, numThreads, rowBlock)))
         continue;
       LLVM_DEBUG(llvm::dbgs() << "one-pass gradient tiling failed for "
                               << groupReductions.front() << "\n");

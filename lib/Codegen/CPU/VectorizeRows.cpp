@@ -52,13 +52,52 @@ SmallVector<int64_t> staticRanges(linalg::LinalgOp op) {
   return op.getStaticLoopRanges();
 }
 
-/// True when every loop but the last has extent 1: the op works on one row.
+/// Row tiles hold one row, or a block of a few rows (gradient row loops step
+/// over small blocks so that the parameter-gradient sums are read and written
+/// once per block); the block becomes the leading dim of the vectors.
+constexpr int64_t kMaxRowBlock = 8;
+
+bool isRowBlockExtent(int64_t extent) {
+  return !ShapedType::isDynamic(extent) && extent >= 1 &&
+         extent <= kMaxRowBlock;
+}
+
+/// True when the leading loop is a row block and every other loop but the
+/// last has extent 1: the op works on a block of short row pieces.
 bool isSingleRow(linalg::LinalgOp op) {
   SmallVector<int64_t> ranges = staticRanges(op);
-  return !ranges.empty() &&
-         llvm::all_of(ArrayRef(ranges).drop_back(),
+  if (ranges.empty())
+    return false;
+  if (ranges.size() == 1)
+    return true;
+  return isRowBlockExtent(ranges.front()) &&
+         llvm::all_of(ArrayRef(ranges).drop_front().drop_back(),
                       [](int64_t r) { return r == 1; });
 }
+
+/// A sum over the leading dim of a vector (a block of rows added into a
+/// running sum) becomes a chain of adds of the rows; the pipeline's
+/// multi-reduction lowering, tuned for sums along rows, would transpose.
+struct UnrollLeadingDimSum : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType type = op.getSourceVectorType();
+    if (op.getKind() != vector::CombiningKind::ADD || type.getRank() < 2 ||
+        op.getReductionDims() != ArrayRef<int64_t>{0} ||
+        type.getDimSize(0) > kMaxRowBlock)
+      return failure();
+    Value sum = op.getAcc();
+    for (int64_t i = 0; i < type.getDimSize(0); ++i) {
+      Value row = vector::ExtractOp::create(rewriter, op.getLoc(),
+                                           op.getSource(), i);
+      sum = arith::AddFOp::create(rewriter, op.getLoc(), sum, row);
+    }
+    rewriter.replaceOp(op, sum);
+    return success();
+  }
+};
 
 /// Row tiles are the bodies of the scf.forall loops made by norm-tile-rows
 /// and of the row loops it marks (gradients).
@@ -168,6 +207,7 @@ struct NormVectorizeRowsPass
     // loop-carried partial sums into vector iter_args.
     RewritePatternSet patterns(ctx);
     patterns.add<ForwardBroadcastStatistic>(ctx);
+    patterns.add<UnrollLeadingDimSum>(ctx, /*benefit=*/2);
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     vector::populateSinkVectorOpsPatterns(patterns);
@@ -285,8 +325,11 @@ struct NormVectorizeRowsPass
   static SmallVector<int64_t> tileSizesAlongRow(linalg::LinalgOp op,
                                                 int64_t step) {
     SmallVector<int64_t> ranges = staticRanges(op);
-    if (ranges.size() < 2 || ranges.front() != 1 || !isContiguousAlongD(op))
+    if (ranges.size() < 2 || !isRowBlockExtent(ranges.front()) ||
+        !isContiguousAlongD(op))
       return {};
+    // A block of rows shares the vector registers: fewer elements per row.
+    step = std::max<int64_t>(step / ranges.front(), 8);
     SmallVector<int64_t> sizes(ranges.size(), 0);
     bool any = false;
     for (size_t i = 1; i + 1 < ranges.size(); ++i)

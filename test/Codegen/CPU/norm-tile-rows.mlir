@@ -105,3 +105,26 @@ func.func @shared_stream(%x: tensor<64x32xf32>, %m: tensor<32x32xf32>, %w: tenso
   } -> tensor<64x32xf32>
   return %r : tensor<64x32xf32>
 }
+
+// -----
+
+// Long rows (>= 1024): the row loop steps over blocks of 2 rows (each op tiled
+// to [2, D], the dweight sum read and written once per block), then the last
+// row of an odd-sized chunk goes through a one-row loop.
+
+// CHECK-DAG: #[[BLOCKS:.+]] = affine_map<()[s0, s1] -> (((s0 - s1) floordiv 2) * 2)>
+// CHECK-LABEL: func.func @rmsnorm_grad_long_rows
+//       CHECK:   scf.forall
+//       CHECK:     %[[END:.+]] = affine.apply #[[BLOCKS]]
+//       CHECK:     %[[B:.+]]:2 = scf.for %{{.+}} = %{{.+}} to %[[END]] step %c2
+//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0] [2, 1024]
+//       CHECK:       linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+//  CHECK-SAME:         tensor<2x1024xf32>
+//       CHECK:     } {norm.row_loop}
+//       CHECK:     scf.for %{{.+}} = %[[END]] to %{{.+}} step %c1 iter_args(%{{.+}} = %[[B]]#0, %{{.+}} = %[[B]]#1)
+//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0] [1, 1024]
+//       CHECK:     } {norm.row_loop}
+func.func @rmsnorm_grad_long_rows(%dy: tensor<?x1024xf32>, %x: tensor<?x1024xf32>, %w: tensor<1024xf32>) -> (tensor<?x1024xf32>, tensor<1024xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x1024xf32>, tensor<?x1024xf32>, tensor<1024xf32>) -> (tensor<?x1024xf32>, tensor<1024xf32>)
+  return %dx, %dw : tensor<?x1024xf32>, tensor<1024xf32>
+}

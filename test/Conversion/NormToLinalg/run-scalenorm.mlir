@@ -27,6 +27,7 @@
 // CASE: {"dtype": "f32", "eps": 1e-05, "heads": 1, "inputs": ["x", "g"], "name": "D=4097", "op": "scalenorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "inv"}], "pdtype": "f32", "shape": [3, 4097], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-05, "heads": 1, "inputs": ["x", "g", "dy"], "name": "grad D=1000", "op": "scalenorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dg"}], "pdtype": "f32", "shape": [7, 1000], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-05, "heads": 1, "inputs": ["x", "g", "dy"], "name": "grad D=200 clamped zero row", "op": "scalenorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dg"}], "pdtype": "f32", "shape": [5, 200], "stats": false}
+// CASE: {"dtype": "bf16", "eps": 1e-05, "heads": 1, "inputs": ["x", "g", "dy"], "name": "grad D=2048, 9 rows, bf16", "op": "scalenorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dg"}], "pdtype": "f32", "shape": [9, 2048], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -180,6 +181,11 @@ func.func @case_15(%x: tensor<7x1000xf32>, %g: tensor<f32>, %dy: tensor<7x1000xf
 func.func @case_16(%x: tensor<5x200xf32>, %g: tensor<f32>, %dy: tensor<5x200xf32>) -> (tensor<5x200xf32>, tensor<f32>) {
   %r0, %r1 = norm.scalenorm_grad %dy, %x, %g {epsilon = 1.000000e-05 : f32} : (tensor<5x200xf32>, tensor<5x200xf32>, tensor<f32>) -> (tensor<5x200xf32>, tensor<f32>)
   return %r0, %r1 : tensor<5x200xf32>, tensor<f32>
+}
+
+func.func @case_17(%x: tensor<9x2048xbf16>, %g: tensor<f32>, %dy: tensor<9x2048xbf16>) -> (tensor<9x2048xbf16>, tensor<f32>) {
+  %r0, %r1 = norm.scalenorm_grad %dy, %x, %g {epsilon = 1.000000e-05 : f32} : (tensor<9x2048xbf16>, tensor<9x2048xbf16>, tensor<f32>) -> (tensor<9x2048xbf16>, tensor<f32>)
+  return %r0, %r1 : tensor<9x2048xbf16>, tensor<f32>
 }
 
 func.func @main() {
@@ -1095,5 +1101,41 @@ func.func @main() {
   %rf672 = tensor.expand_shape %res669#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
   %rd673 = tensor.cast %rf672 : tensor<1xf32> to tensor<?xf32>
   call @dump(%rd673) : (tensor<?xf32>) -> ()
+  %xf674_n = arith.constant 18432 : index
+  %xf674_s = arith.constant 0.3 : f32
+  %xf674_c = arith.constant 1.0 : f32
+  %xf674_o = arith.constant 0.1 : f32
+  %xf674 = call @gen(%xf674_n, %xf674_s, %xf674_c, %xf674_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb675 = call @to_bf16(%xf674) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp676 = call @from_bf16(%xb675) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp676) : (tensor<?xf32>) -> ()
+  %xs677 = tensor.cast %xb675 : tensor<?xbf16> to tensor<18432xbf16>
+  %x678 = tensor.expand_shape %xs677 [[0, 1]] output_shape [9, 2048] : tensor<18432xbf16> into tensor<9x2048xbf16>
+  %gf679_n = arith.constant 1 : index
+  %gf679_s = arith.constant 0.4 : f32
+  %gf679_c = arith.constant 0.5 : f32
+  %gf679_o = arith.constant 2.0 : f32
+  %gf679 = call @gen(%gf679_n, %gf679_s, %gf679_c, %gf679_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf679) : (tensor<?xf32>) -> ()
+  %gs680 = tensor.cast %gf679 : tensor<?xf32> to tensor<1xf32>
+  %g681 = tensor.collapse_shape %gs680 [] : tensor<1xf32> into tensor<f32>
+  %dyf682_n = arith.constant 18432 : index
+  %dyf682_s = arith.constant 5.3 : f32
+  %dyf682_c = arith.constant 0.8 : f32
+  %dyf682_o = arith.constant 0.0 : f32
+  %dyf682 = call @gen(%dyf682_n, %dyf682_s, %dyf682_c, %dyf682_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb683 = call @to_bf16(%dyf682) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp684 = call @from_bf16(%dyb683) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp684) : (tensor<?xf32>) -> ()
+  %dys685 = tensor.cast %dyb683 : tensor<?xbf16> to tensor<18432xbf16>
+  %dy686 = tensor.expand_shape %dys685 [[0, 1]] output_shape [9, 2048] : tensor<18432xbf16> into tensor<9x2048xbf16>
+  %res687:2 = call @case_17(%x678, %g681, %dy686) : (tensor<9x2048xbf16>, tensor<f32>, tensor<9x2048xbf16>) -> (tensor<9x2048xbf16>, tensor<f32>)
+  %rf688 = tensor.collapse_shape %res687#0 [[0, 1]] : tensor<9x2048xbf16> into tensor<18432xbf16>
+  %rd689 = tensor.cast %rf688 : tensor<18432xbf16> to tensor<?xbf16>
+  %re690 = call @from_bf16(%rd689) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re690) : (tensor<?xf32>) -> ()
+  %rf691 = tensor.expand_shape %res687#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd692 = tensor.cast %rf691 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd692) : (tensor<?xf32>) -> ()
   return
 }

@@ -56,6 +56,10 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
            "Rows per tile (0: chosen from D so that a tile is about 16 KiB)">,
     Option<"numThreads", "threads", "int64_t", "2",
            "Row chunks for ops that reduce over rows (parameter gradients)">,
+    Option<"gradientRowBlock", "gradient-row-block", "int64_t", "2",
+           "Rows per step of a gradient's row loop when rows have 1024 or "
+           "more elements (the parameter-gradient sums are then read and "
+           "written once per block)">,
   ];
   let dependentDialects = ["scf::SCFDialect", "linalg::LinalgDialect",
                            "tensor::TensorDialect", "affine::AffineDialect"];

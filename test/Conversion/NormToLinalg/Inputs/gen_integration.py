@@ -390,6 +390,9 @@ FILES = {
         dict(name="grad D=1000", op="scalenorm_grad", shape=[7, 1000]),
         dict(name="grad D=200 clamped zero row", op="scalenorm_grad",
              shape=[5, 200], specials=[("zero_row", 3)]),
+        # Rows >= 1024 go through 2-row blocks; 9 rows leave a last row.
+        dict(name="grad D=2048, 9 rows, bf16", op="scalenorm_grad",
+             shape=[9, 2048], dtype="bf16", pdtype="f32"),
     ],
     "run-seednorm.mlir": [
         dict(name="heads=4 with stats", op="seednorm", shape=[3, 16], heads=4,
