@@ -71,11 +71,17 @@ struct NormPrefetchRowsPass
       if (readsRow(load, loop) &&
           seen.insert({load.getBase(), load.getIndices().front()}).second)
         loads.push_back(load);
+    // A loop over a block of rows reads several rows of a buffer: the next
+    // block starts `rows` rows further.
+    DenseMap<Value, int64_t> rowsPerBuffer;
+    for (vector::LoadOp load : loads)
+      ++rowsPerBuffer[load.getBase()];
     for (vector::LoadOp load : loads) {
       OpBuilder b(load);
       Location loc = load.getLoc();
       SmallVector<Value> indices(load.getIndices());
-      Value ahead = arith::ConstantIndexOp::create(b, loc, distance);
+      Value ahead = arith::ConstantIndexOp::create(
+          b, loc, distance * rowsPerBuffer.lookup(load.getBase()));
       indices.front() = arith::AddIOp::create(b, loc, indices.front(), ahead);
       // Cover every cache line of the loaded vector.
       VectorType type = load.getVectorType();

@@ -52,3 +52,36 @@ func.func @row_tile(%x: memref<8x256xf32>, %w: memref<1x256xf32>, %y: memref<8x2
   }
   return
 }
+
+// -----
+
+// A block of two rows per step: the next block starts two rows further.
+
+// CHECK-LABEL: func.func @row_block
+//       CHECK:   scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step
+//       CHECK:     %[[R1:.+]] = arith.addi %[[R]], %{{.+}} : index
+//       CHECK:     scf.for
+//       CHECK:       %[[TWO:.+]] = arith.constant 2 : index
+//       CHECK:       %[[N0:.+]] = arith.addi %[[R]], %[[TWO]] : index
+//       CHECK:       memref.prefetch %{{.+}}[%[[N0]], %{{.+}}]
+//       CHECK:       %[[TWO1:.+]] = arith.constant 2 : index
+//       CHECK:       %[[N1:.+]] = arith.addi %[[R1]], %[[TWO1]] : index
+//       CHECK:       memref.prefetch %{{.+}}[%[[N1]], %{{.+}}]
+func.func @row_block(%x: memref<8x64xf32>, %y: memref<8x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  scf.for %r = %c0 to %c8 step %c2 {
+    %r1 = arith.addi %r, %c1 : index
+    scf.for %j = %c0 to %c64 step %c16 {
+      %a = vector.load %x[%r, %j] : memref<8x64xf32>, vector<16xf32>
+      %b = vector.load %x[%r1, %j] : memref<8x64xf32>, vector<16xf32>
+      vector.store %a, %y[%r, %j] : memref<8x64xf32>, vector<16xf32>
+      vector.store %b, %y[%r1, %j] : memref<8x64xf32>, vector<16xf32>
+    }
+  }
+  return
+}
