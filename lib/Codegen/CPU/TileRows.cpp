@@ -35,6 +35,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/Support/Debug.h"
 
 
@@ -136,14 +137,32 @@ void replaceOutsideUses(RewriterBase &rewriter,
     });
 }
 
-/// Tile sizes that make one tile `rowTile` rows of the last leading dim and
-/// one index of every other leading dim; the last dim is not tiled.
+/// Tile sizes that make one tile `rowTile` rows of the last row dim and one
+/// index of every other row dim; feature dims are not tiled. Feature dims
+/// are the last dim and every dim that an operand independent of the leading
+/// dim indexes (a parameter: SeeDNorm's heads in alpha[h, j], a matmul's
+/// output columns in W[k, n]), so a tile holds whole rows and a row's
+/// statistics are computed once.
 SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
                                        int64_t rowTile) {
   unsigned n = op.getNumLoops();
-  SmallVector<OpFoldResult> sizes(n, b.getIndexAttr(1));
-  sizes[n - 2] = b.getIndexAttr(rowTile);
-  sizes[n - 1] = b.getIndexAttr(0);
+  llvm::SmallBitVector feature(n);
+  feature.set(n - 1);
+  for (AffineMap map : op.getIndexingMapsArray()) {
+    if (map.isFunctionOfDim(0))
+      continue;
+    for (unsigned d = 0; d < n; ++d)
+      if (map.isFunctionOfDim(d))
+        feature.set(d);
+  }
+  int lastRowDim = -1;
+  for (unsigned d = 0; d < n; ++d)
+    if (!feature.test(d))
+      lastRowDim = d;
+  SmallVector<OpFoldResult> sizes(n, b.getIndexAttr(0));
+  for (unsigned d = 0; d < n; ++d)
+    if (!feature.test(d))
+      sizes[d] = b.getIndexAttr(static_cast<int>(d) == lastRowDim ? rowTile : 1);
   return sizes;
 }
 

@@ -128,3 +128,20 @@ func.func @rmsnorm_grad_long_rows(%dy: tensor<?x1024xf32>, %x: tensor<?x1024xf32
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x1024xf32>, tensor<?x1024xf32>, tensor<1024xf32>) -> (tensor<?x1024xf32>, tensor<1024xf32>)
   return %dx, %dw : tensor<?x1024xf32>, tensor<1024xf32>
 }
+
+// -----
+
+// SeeDNorm with 4 heads works on x viewed as [rows, heads, D/heads]; the heads
+// dim is indexed by the parameters (alpha[h, j]), so it is a feature dim: one
+// tile is a whole row (its rstd is computed once, not once per head).
+
+// CHECK-LABEL: func.func @seednorm_heads
+//       CHECK:   scf.forall (%{{.+}}) in (16) shared_outs
+//  CHECK-SAME:     -> (tensor<16x4x8xf32>)
+//       CHECK:     math.rsqrt
+//   CHECK-NOT:     math.rsqrt
+//       CHECK:     tensor.parallel_insert_slice %{{.+}} into %{{.+}}[%{{.+}}, 0, 0] [1, 4, 8]
+func.func @seednorm_heads(%x: tensor<16x32xf32>, %a: tensor<32xf32>, %b: tensor<32xf32>, %c: tensor<32xf32>) -> tensor<16x32xf32> {
+  %y = norm.seednorm %x, %a, %b, %c {heads = 4 : i64} : (tensor<16x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<16x32xf32>
+  return %y : tensor<16x32xf32>
+}
