@@ -374,9 +374,8 @@ def main():
     ap.add_argument("--lr", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--heads", type=int, default=4, help="SeeDNorm heads (divides --width)")
-    ap.add_argument("--threads", type=int, default=1,
-                    help="norm-lower-to-cpu threads (0: all cores, 1: no OpenMP; 1 is the\n"
-                         "default: on these small shapes OpenMP makes @model_vjp slower)")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="norm-lower-to-cpu threads (0: all cores, 1: no OpenMP)")
     ap.add_argument("--norm-opt", default="", help="norm-opt binary (default: the build tree's)")
     ap.add_argument("--print-every", type=int, default=0, help="default: steps / 10")
     ap.add_argument("--check-coords", type=int, default=3,
