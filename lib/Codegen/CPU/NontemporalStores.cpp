@@ -41,8 +41,12 @@ struct NormNontemporalStoresPass
     // Broadcast reads (a scalar gain, a per-row statistic) become a scalar
     // load and a vector.broadcast.
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    // Single uses only: with several uses, the upstream patterns load the
+    // scalar again at each use (vector.extract), after any store to the same
+    // buffer in between, which read a running value instead of the initial
+    // one (a wrong row sum when two row sums share their initial zero).
     vector::populateScalarVectorTransferLoweringPatterns(
-        patterns, /*benefit=*/1, /*allowMultipleUses=*/true);
+        patterns, /*benefit=*/1, /*allowMultipleUses=*/false);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     if (!enable)

@@ -100,10 +100,17 @@ struct UnrollLeadingDimSum : OpRewritePattern<vector::MultiDimReductionOp> {
 };
 
 /// Row tiles are the bodies of the scf.forall loops made by norm-tile-rows
-/// and of the row loops it marks (gradients).
+/// and of the row loops it marks (gradients), and one-row ops.
 bool isInRowTile(Operation *op) {
   if (op->getParentOfType<scf::ForallOp>())
     return true;
+  // A one-row op whose row loop folded away (a [1, D] function, or the last
+  // row of a tiny static gradient) is a row tile too.
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+    if (ranges.size() >= 2 && ranges.front() == 1)
+      return true;
+  }
   for (auto loop = op->getParentOfType<scf::ForOp>(); loop;
        loop = loop->getParentOfType<scf::ForOp>())
     if (loop->hasAttr(norm::kRowLoopAttrName))

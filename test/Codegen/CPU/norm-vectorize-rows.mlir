@@ -79,3 +79,20 @@ func.func @rmsnorm_grad_block(%dy: tensor<?x2048xf32>, %x: tensor<?x2048xf32>, %
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x2048xf32>, tensor<?x2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>)
   return %dx, %dw : tensor<?x2048xf32>, tensor<2048xf32>
 }
+
+// -----
+
+// A single row ([1, D], decode-style): the row loop folds away, the ops are
+// still vectorized as a row tile.
+
+// CHECK-LABEL: func.func @one_row
+//       CHECK:   scf.for {{.*}} -> (vector<64xf32>)
+//       CHECK:   vector.multi_reduction <add>
+//       CHECK:   math.rsqrt
+//       CHECK:   scf.for
+//       CHECK:     vector.transfer_write {{.*}} : vector<64xf32>
+//   CHECK-NOT:   linalg.generic
+func.func @one_row(%x: tensor<1x4096xf32>, %w: tensor<4096xf32>) -> tensor<1x4096xf32> {
+  %y = norm.rmsnorm %x, %w : (tensor<1x4096xf32>, tensor<4096xf32>) -> tensor<1x4096xf32>
+  return %y : tensor<1x4096xf32>
+}
