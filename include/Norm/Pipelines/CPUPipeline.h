@@ -36,8 +36,8 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
-      llvm::cl::desc("Prefetch this many rows ahead while a row is written (0 = off)"),
-      llvm::cl::init(1)};
+      llvm::cl::desc("Prefetch this many rows (row blocks) ahead while a row is written (0 = off)"),
+      llvm::cl::init(2)};
 };
 
 /// Adds the passes of norm-lower-to-cpu: norm (or row-wise linalg) on tensors
