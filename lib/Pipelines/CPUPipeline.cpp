@@ -44,6 +44,7 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   fpm.addPass(createCSEPass());
   NormTileRowsOptions tileOptions;
   tileOptions.numThreads = options.threads == 0 ? 2 : options.threads;
+  tileOptions.gradientRowBlock = options.gradientRowBlock;
   fpm.addPass(createNormTileRows(tileOptions));
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());

@@ -219,13 +219,24 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       ArrayRef<linalg::LinalgOp> groupRowOps = group.rowOps;
       for (linalg::LinalgOp op : groupRowOps)
         grouped.insert(op);
-      // Blocks of rows pay off for long rows only: short rows already keep
-      // the sums in L1, and the block's per-row statistics cost shuffles.
+      // Blocks of rows pay off when a long row updates several row-sized
+      // parameter-gradient sums (SeeDNorm's three): their loads and stores
+      // are then shared by the block. With one sum (RMSNorm) or a scalar
+      // (ScaleNorm) the block's extra shuffles cost more than they save
+      // (measured beside copies, f32 and bf16).
       int64_t rowLength = linalg::LinalgOp(groupReductions.front())
                               .getStaticLoopRanges()
                               .back();
+      int64_t rowSizedSums = 0;
+      for (linalg::LinalgOp op : groupReductions)
+        for (Value init : op.getDpsInits())
+          if (auto type = dyn_cast<RankedTensorType>(init.getType()))
+            if (type.hasStaticShape() && !ShapedType::isDynamic(rowLength) &&
+                type.getNumElements() >= rowLength)
+              ++rowSizedSums;
       int64_t rowBlock =
-          !ShapedType::isDynamic(rowLength) && rowLength >= 1024
+          !ShapedType::isDynamic(rowLength) && rowLength >= 1024 &&
+                  rowSizedSums >= 2
               ? gradientRowBlock
               : 1;
       if (succeeded(norm::tileGradientGroupInOnePass(

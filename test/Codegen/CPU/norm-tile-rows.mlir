@@ -108,21 +108,34 @@ func.func @shared_stream(%x: tensor<64x32xf32>, %m: tensor<32x32xf32>, %w: tenso
 
 // -----
 
-// Long rows (>= 1024): the row loop steps over blocks of 2 rows (each op tiled
-// to [2, D], the dweight sum read and written once per block), then the last
-// row of an odd-sized chunk goes through a one-row loop.
+// Long rows (>= 1024) that update several row-sized sums (SeeDNorm's dalpha,
+// dbeta, dgamma): the row loop steps over blocks of 2 rows (each op tiled to
+// [2, ...], the sums read and written once per block), then the last row of an
+// odd-sized chunk goes through a one-row loop.
 
 // CHECK-DAG: #[[BLOCKS:.+]] = affine_map<()[s0, s1] -> (((s0 - s1) floordiv 2) * 2)>
-// CHECK-LABEL: func.func @rmsnorm_grad_long_rows
+// CHECK-LABEL: func.func @seednorm_grad_long_rows
 //       CHECK:   scf.forall
 //       CHECK:     %[[END:.+]] = affine.apply #[[BLOCKS]]
-//       CHECK:     %[[B:.+]]:2 = scf.for %{{.+}} = %{{.+}} to %[[END]] step %c2
-//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0] [2, 1024]
-//       CHECK:       linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
-//  CHECK-SAME:         tensor<2x1024xf32>
+//       CHECK:     %[[B:.+]]:4 = scf.for %{{.+}} = %{{.+}} to %[[END]] step %c2
+//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [2, 1, 1024]
+//       CHECK:       linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "parallel"]
+//  CHECK-SAME:         tensor<2x1x1024xf32>
 //       CHECK:     } {norm.row_loop}
-//       CHECK:     scf.for %{{.+}} = %[[END]] to %{{.+}} step %c1 iter_args(%{{.+}} = %[[B]]#0, %{{.+}} = %[[B]]#1)
-//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0] [1, 1024]
+//       CHECK:     scf.for %{{.+}} = %[[END]] to %{{.+}} step %c1 iter_args(%{{.+}} = %[[B]]#0, %{{.+}} = %[[B]]#1, %{{.+}} = %[[B]]#2, %{{.+}} = %[[B]]#3)
+//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [1, 1, 1024]
+//       CHECK:     } {norm.row_loop}
+func.func @seednorm_grad_long_rows(%dy: tensor<?x1024xf32>, %x: tensor<?x1024xf32>, %a: tensor<1024xf32>, %b: tensor<1024xf32>, %c: tensor<1024xf32>) -> (tensor<?x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x1024xf32>, tensor<?x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) -> (tensor<?x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>)
+  return %dx, %da, %db, %dc : tensor<?x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>
+}
+
+// One row-sized sum (RMSNorm's dweight): one row per step even for long rows.
+
+// CHECK-LABEL: func.func @rmsnorm_grad_long_rows
+//       CHECK:   scf.forall
+//   CHECK-NOT:     step %c2
+//       CHECK:     scf.for {{.*}} step %c1
 //       CHECK:     } {norm.row_loop}
 func.func @rmsnorm_grad_long_rows(%dy: tensor<?x1024xf32>, %x: tensor<?x1024xf32>, %w: tensor<1024xf32>) -> (tensor<?x1024xf32>, tensor<1024xf32>) {
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x1024xf32>, tensor<?x1024xf32>, tensor<1024xf32>) -> (tensor<?x1024xf32>, tensor<1024xf32>)

@@ -58,8 +58,8 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
            "Row chunks for ops that reduce over rows (parameter gradients)">,
     Option<"gradientRowBlock", "gradient-row-block", "int64_t", "2",
            "Rows per step of a gradient's row loop when rows have 1024 or "
-           "more elements (the parameter-gradient sums are then read and "
-           "written once per block)">,
+           "more elements and update two or more row-sized parameter-gradient "
+           "sums (which are then read and written once per block)">,
   ];
   let dependentDialects = ["scf::SCFDialect", "linalg::LinalgDialect",
                            "tensor::TensorDialect", "affine::AffineDialect"];
