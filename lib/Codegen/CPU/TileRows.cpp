@@ -175,6 +175,16 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// a remark says so.
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (numThreads < 1 || rowTile < 0 || gradientRowBlock < 1) {
+      func.emitError() << "norm-tile-rows: invalid options: threads = "
+                       << static_cast<int64_t>(numThreads)
+                       << " (expected >= 1), row-tile = "
+                       << static_cast<int64_t>(rowTile)
+                       << " (expected >= 0), gradient-row-block = "
+                       << static_cast<int64_t>(gradientRowBlock)
+                       << " (expected >= 1)";
+      return signalPassFailure();
+    }
     OpBuilder builder(func);
     auto clone = cast<func::FuncOp>(builder.clone(*func));
     bool tiled;

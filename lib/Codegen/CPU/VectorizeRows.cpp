@@ -160,6 +160,12 @@ struct NormVectorizeRowsPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (vectorWidth < 1 || unroll < 1) {
+      func.emitError() << "norm-vectorize-rows: invalid options: vector-width = "
+                       << static_cast<int64_t>(vectorWidth) << ", unroll = "
+                       << static_cast<int64_t>(unroll) << " (both expected >= 1)";
+      return signalPassFailure();
+    }
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);
     int64_t step = vectorWidth * unroll;
