@@ -17,7 +17,7 @@
 
 #include "Norm/Codegen/CPU/Passes.h"
 
-#include "ChunkedGradient.h"
+#include "Norm/Codegen/CPU/ChunkedGradient.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -4,12 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Internal to norm-tile-rows.
+// The one-pass gradient loop that norm-tile-rows builds, exported for
+// pipelines that tile their own gradient groups (e.g. with other chunk counts).
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef NORM_LIB_CODEGEN_CPU_CHUNKEDGRADIENT_H
-#define NORM_LIB_CODEGEN_CPU_CHUNKEDGRADIENT_H
+#ifndef NORM_CODEGEN_CPU_CHUNKEDGRADIENT_H
+#define NORM_CODEGEN_CPU_CHUNKEDGRADIENT_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
@@ -59,4 +60,4 @@ LogicalResult tileGradientGroupInOnePass(RewriterBase &rewriter,
 
 } // namespace mlir::norm
 
-#endif // NORM_LIB_CODEGEN_CPU_CHUNKEDGRADIENT_H
+#endif // NORM_CODEGEN_CPU_CHUNKEDGRADIENT_H
