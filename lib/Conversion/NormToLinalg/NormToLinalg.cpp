@@ -499,6 +499,37 @@ Value finishParamGrad(OpBuilder &b, Location loc, Value grad, Type resultType) {
                     resultType);
 }
 
+/// (c) of RMSNorm and ScaleNorm: y = param * x * stat, with the per-row
+/// statistic `stat` (rstd or inv) and `param` the weight [D] or the 0-d gain;
+/// then the op's results: y, and the statistic when `statResult` is set.
+SmallVector<Value> buildScaledOutput(OpBuilder &b, Location loc,
+                                     const RowGeometry &g, Value stat,
+                                     Value param, Value yResult,
+                                     Value statResult) {
+  MLIRContext *ctx = b.getContext();
+  unsigned n = g.lead + 1;
+  Type yElem = g.xType.getElementType();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(n, ctx);
+  AffineMap paramMap = cast<RankedTensorType>(param.getType()).getRank() == 0
+                           ? AffineMap::get(n, 0, {}, ctx)
+                           : dimsMap(ctx, n, {g.lead});
+  Value y = buildGeneric(
+      b, loc, {g.x, stat, param}, emptyTensor(b, loc, g.xSizes, yElem),
+      {id, rangeMap(ctx, n, 0, g.lead), paramMap, id},
+      iterators({{n, IteratorType::parallel}}),
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
+        Value xv = castFloat(nb, nl, a[0], g.acc);
+        Value pv = castFloat(nb, nl, a[2], g.acc);
+        Value xn = arith::MulFOp::create(nb, nl, xv, a[1]);
+        Value v = arith::MulFOp::create(nb, nl, pv, xn);
+        return {castFloat(nb, nl, v, yElem)};
+      })[0];
+  SmallVector<Value> results = {castTensor(b, loc, y, yResult.getType())};
+  if (statResult)
+    results.push_back(collapseRows(b, loc, g, stat, 0, statResult.getType()));
+  return results;
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -514,32 +545,10 @@ FailureOr<SmallVector<Value>> mlir::norm::decomposeRMSNormOp(OpBuilder &b,
   if (failed(maybeG))
     return failure();
   const RowGeometry &g = *maybeG;
-  MLIRContext *ctx = b.getContext();
-
   Value ss = buildSumOfSquares(b, loc, g);
   Value rstd = buildRstd(b, loc, g, ss, op.getEpsilonValue());
-
-  // (c) y = weight * x * rstd.
-  unsigned n = g.lead + 1;
-  Type yElem = g.xType.getElementType();
-  AffineMap id = AffineMap::getMultiDimIdentityMap(n, ctx);
-  Value y = buildGeneric(
-      b, loc, {g.x, rstd, op.getWeight()},
-      emptyTensor(b, loc, g.xSizes, yElem),
-      {id, rangeMap(ctx, n, 0, g.lead), dimsMap(ctx, n, {g.lead}), id},
-      iterators({{n, IteratorType::parallel}}),
-      [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-        Value xv = castFloat(nb, nl, a[0], g.acc);
-        Value wv = castFloat(nb, nl, a[2], g.acc);
-        Value xhat = arith::MulFOp::create(nb, nl, xv, a[1]);
-        Value v = arith::MulFOp::create(nb, nl, wv, xhat);
-        return {castFloat(nb, nl, v, yElem)};
-      })[0];
-
-  SmallVector<Value> results = {castTensor(b, loc, y, op.getY().getType())};
-  if (Value rstdResult = op.getRstd())
-    results.push_back(collapseRows(b, loc, g, rstd, 0, rstdResult.getType()));
-  return results;
+  return buildScaledOutput(b, loc, g, rstd, op.getWeight(), op.getY(),
+                           op.getRstd());
 }
 
 FailureOr<SmallVector<Value>> mlir::norm::decomposeScaleNormOp(OpBuilder &b,
@@ -551,31 +560,9 @@ FailureOr<SmallVector<Value>> mlir::norm::decomposeScaleNormOp(OpBuilder &b,
   if (failed(maybeG))
     return failure();
   const RowGeometry &g = *maybeG;
-  MLIRContext *ctx = b.getContext();
-
   Value ss = buildSumOfSquares(b, loc, g);
   Value inv = buildScaleInv(b, loc, g, ss, op.getEpsilonValue());
-
-  // (c) y = g * x * inv, g a 0-d tensor.
-  unsigned n = g.lead + 1;
-  Type yElem = g.xType.getElementType();
-  AffineMap id = AffineMap::getMultiDimIdentityMap(n, ctx);
-  Value y = buildGeneric(
-      b, loc, {g.x, inv, op.getG()}, emptyTensor(b, loc, g.xSizes, yElem),
-      {id, rangeMap(ctx, n, 0, g.lead), AffineMap::get(n, 0, {}, ctx), id},
-      iterators({{n, IteratorType::parallel}}),
-      [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-        Value xv = castFloat(nb, nl, a[0], g.acc);
-        Value gv = castFloat(nb, nl, a[2], g.acc);
-        Value xu = arith::MulFOp::create(nb, nl, xv, a[1]);
-        Value v = arith::MulFOp::create(nb, nl, gv, xu);
-        return {castFloat(nb, nl, v, yElem)};
-      })[0];
-
-  SmallVector<Value> results = {castTensor(b, loc, y, op.getY().getType())};
-  if (Value invResult = op.getInv())
-    results.push_back(collapseRows(b, loc, g, inv, 0, invResult.getType()));
-  return results;
+  return buildScaledOutput(b, loc, g, inv, op.getG(), op.getY(), op.getInv());
 }
 
 FailureOr<SmallVector<Value>> mlir::norm::decomposeSeeDNormOp(OpBuilder &b,
