@@ -155,14 +155,15 @@ SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
       if (map.isFunctionOfDim(d))
         feature.set(d);
   }
-  int lastRowDim = -1;
-  for (unsigned d = 0; d < n; ++d)
-    if (!feature.test(d))
-      lastRowDim = d;
+  // Row dims get 1, the last of them `rowTile`; d0 is always a row dim.
   SmallVector<OpFoldResult> sizes(n, b.getIndexAttr(0));
+  unsigned lastRowDim = 0;
   for (unsigned d = 0; d < n; ++d)
-    if (!feature.test(d))
-      sizes[d] = b.getIndexAttr(static_cast<int>(d) == lastRowDim ? rowTile : 1);
+    if (!feature.test(d)) {
+      sizes[d] = b.getIndexAttr(1);
+      lastRowDim = d;
+    }
+  sizes[lastRowDim] = b.getIndexAttr(rowTile);
   return sizes;
 }
 
@@ -229,26 +230,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       ArrayRef<linalg::LinalgOp> groupRowOps = group.rowOps;
       for (linalg::LinalgOp op : groupRowOps)
         grouped.insert(op);
-      // Blocks of rows pay off when a long row updates several row-sized
-      // parameter-gradient sums (SeeDNorm's three): their loads and stores
-      // are then shared by the block. With one sum (RMSNorm) or a scalar
-      // (ScaleNorm) the block's extra shuffles cost more than they save
-      // (measured beside copies, f32 and bf16).
-      int64_t rowLength = linalg::LinalgOp(groupReductions.front())
-                              .getStaticLoopRanges()
-                              .back();
-      int64_t rowSizedSums = 0;
-      for (linalg::LinalgOp op : groupReductions)
-        for (Value init : op.getDpsInits())
-          if (auto type = dyn_cast<RankedTensorType>(init.getType()))
-            if (type.hasStaticShape() && !ShapedType::isDynamic(rowLength) &&
-                type.getNumElements() >= rowLength)
-              ++rowSizedSums;
-      int64_t rowBlock =
-          !ShapedType::isDynamic(rowLength) && rowLength >= 1024 &&
-                  rowSizedSums >= 2
-              ? gradientRowBlock
-              : 1;
+      int64_t rowBlock = gradientRowBlockFor(groupReductions);
       if (succeeded(norm::tileGradientGroupInOnePass(
               rewriter, groupReductions, groupRowOps, numThreads, rowBlock)))
         continue;
@@ -261,6 +243,25 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       if (!grouped.contains(op) && failed(tileRowParallel(rewriter, op)))
         return failure();
     return success();
+  }
+
+  /// Rows per step of a gradient's row loop. Blocks of rows pay off when a
+  /// long row updates several row-sized parameter-gradient sums (SeeDNorm's
+  /// three): their loads and stores are then shared by the block. With one
+  /// sum (RMSNorm) or a scalar (ScaleNorm) the block's extra shuffles cost
+  /// more than they save (measured beside copies, f32 and bf16).
+  int64_t gradientRowBlockFor(ArrayRef<linalg::LinalgOp> reductions) {
+    int64_t rowLength =
+        linalg::LinalgOp(reductions.front()).getStaticLoopRanges().back();
+    if (ShapedType::isDynamic(rowLength) || rowLength < 1024)
+      return 1;
+    int64_t rowSizedSums = 0;
+    for (linalg::LinalgOp op : reductions)
+      for (Value init : op.getDpsInits())
+        if (auto type = dyn_cast<RankedTensorType>(init.getType()))
+          if (type.hasStaticShape() && type.getNumElements() >= rowLength)
+            ++rowSizedSums;
+    return rowSizedSums >= 2 ? gradientRowBlock : 1;
   }
 
   /// Tiles `op` with `tiling` (an scf.forall), fuses its producers into the
