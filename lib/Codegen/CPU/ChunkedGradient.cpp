@@ -264,6 +264,8 @@ tileGroupToRow(OpBuilder &b, Location loc, const GradientGroup &group,
 
     // Replacement operands go right before the tiled op.
     b.setInsertionPoint(tiledOp);
+    SmallVector<tensor::ExtractSliceOp> rowDests; // a row op's chunk rows
+
     for (OpOperand &operand : tiledOp->getOpOperands()) {
       auto slice = operand.get().getDefiningOp<tensor::ExtractSliceOp>();
       Value replacement;
@@ -278,9 +280,10 @@ tileGroupToRow(OpBuilder &b, Location loc, const GradientGroup &group,
         rowOffsets[0] = rowInChunk;
         Value chunk = chunks[chunkIndex + (operand.getOperandNumber() -
                                            tiledOp.getNumDpsInputs())];
-        Value dest = tensor::ExtractSliceOp::create(
+        auto dest = tensor::ExtractSliceOp::create(
             b, loc, chunk, rowOffsets, slice.getMixedSizes(),
             slice.getMixedStrides());
+        rowDests.push_back(dest);
         replacement = castTo(b, loc, dest, slice.getType());
       } else if (tiledValues.contains(operand.get())) {
         // A whole-tensor read (the slice folded away: a single row).
@@ -311,16 +314,14 @@ tileGroupToRow(OpBuilder &b, Location loc, const GradientGroup &group,
       }
     }
     if (isRowOp) {
-      for (auto [i, init] : llvm::enumerate(tiledOp.getDpsInitsMutable())) {
-        auto dest = init.get().getDefiningOp<tensor::ExtractSliceOp>();
-        if (auto cast = init.get().getDefiningOp<tensor::CastOp>())
-          dest = cast.getSource().getDefiningOp<tensor::ExtractSliceOp>();
-        if (!dest)
-          return failure();
-        Value result = castTo(b, loc, tiledOp->getResult(i),
-                              dest.getType());
+      // Every output was redirected to its chunk rows above (or the tile
+      // did not slice it, which this loop does not handle).
+      if (static_cast<int64_t>(rowDests.size()) != tiledOp.getNumDpsInits())
+        return failure();
+      for (auto [result, dest] : llvm::zip(tiledOp->getResults(), rowDests)) {
+        Value value = castTo(b, loc, result, dest.getType());
         newChunks[chunkIndex] = tensor::InsertSliceOp::create(
-            b, loc, result, newChunks[chunkIndex], dest.getMixedOffsets(),
+            b, loc, value, newChunks[chunkIndex], dest.getMixedOffsets(),
             dest.getMixedSizes(), dest.getMixedStrides());
         ++chunkIndex;
       }
