@@ -42,7 +42,7 @@ config.substitutions.append(
 config.substitutions.append(("%cuda_home", config.cuda_home))
 
 tool_dirs = [config.norm_tools_dir, config.llvm_tools_dir]
-tools = ["norm-opt", "norm-runner", "mlir-opt", "mlir-runner", "mlir-translate"]
+tools = ["norm-opt", "norm-runner", "mlir-opt", "mlir-runner", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # PYTHONPATH for the Python package tests.

@@ -33,7 +33,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> gradientRowBlock{
       *this, "gradient-row-block",
       llvm::cl::desc("Rows per step of a gradient's row loop for rows of >= 1024 elements with several row-sized parameter gradients (1..8)"),
-      llvm::cl::init(2)};
+      llvm::cl::init(4)};
   PassOptions::Option<bool> approximateTanh{
       *this, "approximate-tanh",
       llvm::cl::desc("Inline polynomial tanh (a few ulp, vectorizes) instead of a libm call per element"),

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMPREFETCHROWS
@@ -59,8 +60,12 @@ struct NormPrefetchRowsPass
                        [](auto) { return true; }))
         loops.push_back(loop);
     });
-    for (scf::ForOp loop : loops)
+    for (scf::ForOp loop : loops) {
+      // The row index of each row but the first of a row block is computed
+      // in the loop (row + k): hoist it so that the row is recognized.
+      moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
       prefetchNextRows(loop);
+    }
   }
 
   void prefetchNextRows(scf::ForOp loop) {

@@ -45,3 +45,46 @@ func.func @grad_row(%x: memref<8x256xf32>, %dx: memref<8x256xf32>, %acc: memref<
   }
   return
 }
+
+// Alignment: a streamed store carries the alignment proven from the 64-byte
+// aligned allocation, the row stride (1000 f32 = 4000 bytes: 32-byte steps),
+// the subview offset and the column index (steps of 16 f32 = 64 bytes). A
+// column start of 4 elements (16 bytes) or an allocation without alignment
+// proves less; a function argument proves nothing beyond its element, so its
+// store keeps no alignment attribute (see @grad_row).
+
+// Dynamic sizes are assumed large: streamed whatever min-bytes says.
+// SMALL-LABEL: func.func @aligned_rows
+// SMALL: nontemporal = true
+
+// CHECK-LABEL: func.func @aligned_rows
+//       CHECK:   vector.store {{.*}} {alignment = 32 : i64, nontemporal = true} : memref<?x1000xf32>, vector<16xf32>
+//       CHECK:   vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} : memref<1x1024xf32, strided<[1024, 1], offset: ?>>, vector<16xf32>
+//       CHECK:   vector.store {{.*}} {alignment = 16 : i64, nontemporal = true} : memref<?x1024xf32>, vector<16xf32>
+//       CHECK:   vector.store {{.*}} {nontemporal = true} : memref<?x1024xf32>, vector<16xf32>
+func.func @aligned_rows(%n: index, %v: vector<16xf32>) -> (memref<?x1000xf32>, memref<?x1024xf32>, memref<?x1024xf32>, memref<?x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %c992 = arith.constant 992 : index
+  %c1008 = arith.constant 1008 : index
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x1000xf32>
+  %b = memref.alloc(%n) {alignment = 64 : i64} : memref<?x1024xf32>
+  %c = memref.alloc(%n) {alignment = 64 : i64} : memref<?x1024xf32>
+  %d = memref.alloc(%n) : memref<?x1024xf32>
+  scf.for %r = %c0 to %n step %c1 {
+    scf.for %j = %c0 to %c992 step %c16 {
+      vector.store %v, %a[%r, %j] : memref<?x1000xf32>, vector<16xf32>
+    }
+    %row = memref.subview %b[%r, 0] [1, 1024] [1, 1] : memref<?x1024xf32> to memref<1x1024xf32, strided<[1024, 1], offset: ?>>
+    scf.for %j = %c0 to %c1008 step %c16 {
+      vector.store %v, %row[%c0, %j] : memref<1x1024xf32, strided<[1024, 1], offset: ?>>, vector<16xf32>
+    }
+    scf.for %j = %c4 to %c1008 step %c16 {
+      vector.store %v, %c[%r, %j] : memref<?x1024xf32>, vector<16xf32>
+      vector.store %v, %d[%r, %j] : memref<?x1024xf32>, vector<16xf32>
+    }
+  }
+  return %a, %b, %c, %d : memref<?x1000xf32>, memref<?x1024xf32>, memref<?x1024xf32>, memref<?x1024xf32>
+}

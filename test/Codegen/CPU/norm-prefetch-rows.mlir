@@ -1,4 +1,5 @@
 // RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows))" | FileCheck %s
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows{distance=2}))" | FileCheck %s --check-prefix=DIST2
 // RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows{distance=0}))" | FileCheck %s --check-prefix=OFF
 
 // The write sweep of a row tile prefetches the next row of x, one prefetch per
@@ -81,6 +82,41 @@ func.func @row_block(%x: memref<8x64xf32>, %y: memref<8x64xf32>) {
       %b = vector.load %x[%r1, %j] : memref<8x64xf32>, vector<16xf32>
       vector.store %a, %y[%r, %j] : memref<8x64xf32>, vector<16xf32>
       vector.store %b, %y[%r1, %j] : memref<8x64xf32>, vector<16xf32>
+    }
+  }
+  return
+}
+
+// -----
+
+// The vectorized row block computes the index of its second row inside the
+// write sweep (affine.apply row + 1): it is hoisted, and both rows of the
+// block two blocks ahead (distance 2: 2 * 2 rows further) are prefetched.
+
+// DIST2-LABEL: func.func @row_block_index_in_loop
+//       DIST2:   scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step
+//       DIST2:     %[[R1:.+]] = affine.apply #{{.+}}(%[[R]])
+//       DIST2:     scf.for
+//       DIST2:       %[[FOUR:.+]] = arith.constant 4 : index
+//       DIST2:       %[[N0:.+]] = arith.addi %[[R]], %[[FOUR]] : index
+//       DIST2:       memref.prefetch %{{.+}}[%[[N0]], %{{.+}}]
+//       DIST2:       %[[FOUR1:.+]] = arith.constant 4 : index
+//       DIST2:       %[[N1:.+]] = arith.addi %[[R1]], %[[FOUR1]] : index
+//       DIST2:       memref.prefetch %{{.+}}[%[[N1]], %{{.+}}]
+// OFF-LABEL: func.func @row_block_index_in_loop
+// OFF-NOT: memref.prefetch
+func.func @row_block_index_in_loop(%x: memref<16x64xf32>, %y: memref<16x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  scf.for %r = %c0 to %c16 step %c2 {
+    scf.for %j = %c0 to %c64 step %c16 {
+      %a = vector.load %x[%r, %j] : memref<16x64xf32>, vector<16xf32>
+      %r1 = affine.apply affine_map<(d0) -> (d0 + 1)>(%r)
+      %b = vector.load %x[%r1, %j] : memref<16x64xf32>, vector<16xf32>
+      vector.store %a, %y[%r, %j] : memref<16x64xf32>, vector<16xf32>
+      vector.store %b, %y[%r1, %j] : memref<16x64xf32>, vector<16xf32>
     }
   }
   return

@@ -109,18 +109,18 @@ func.func @shared_stream(%x: tensor<64x32xf32>, %m: tensor<32x32xf32>, %w: tenso
 // -----
 
 // Long rows (>= 1024) that update several row-sized sums (SeeDNorm's dalpha,
-// dbeta, dgamma): the row loop steps over blocks of 2 rows (each op tiled to
-// [2, ...], the sums read and written once per block), then the last row of an
-// odd-sized chunk goes through a one-row loop.
+// dbeta, dgamma): the row loop steps over blocks of 4 rows (each op tiled to
+// [4, ...], the sums read and written once per block), then the last rows of a
+// chunk (fewer than 4) go through a one-row loop.
 
-// CHECK-DAG: #[[BLOCKS:.+]] = affine_map<()[s0, s1] -> (((s0 - s1) floordiv 2) * 2)>
+// CHECK-DAG: #[[BLOCKS:.+]] = affine_map<()[s0, s1] -> (((s0 - s1) floordiv 4) * 4)>
 // CHECK-LABEL: func.func @seednorm_grad_long_rows
 //       CHECK:   scf.forall
 //       CHECK:     %[[END:.+]] = affine.apply #[[BLOCKS]]
-//       CHECK:     %[[B:.+]]:4 = scf.for %{{.+}} = %{{.+}} to %[[END]] step %c2
-//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [2, 1, 1024]
+//       CHECK:     %[[B:.+]]:4 = scf.for %{{.+}} = %{{.+}} to %[[END]] step %c4
+//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [4, 1, 1024]
 //       CHECK:       linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "parallel"]
-//  CHECK-SAME:         tensor<2x1x1024xf32>
+//  CHECK-SAME:         tensor<4x1x1024xf32>
 //       CHECK:     } {norm.row_loop}
 //       CHECK:     scf.for %{{.+}} = %[[END]] to %{{.+}} step %c1 iter_args(%{{.+}} = %[[B]]#0, %{{.+}} = %[[B]]#1, %{{.+}} = %[[B]]#2, %{{.+}} = %[[B]]#3)
 //       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [1, 1, 1024]

@@ -56,24 +56,26 @@ func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16
 
 // -----
 
-// A block of 2 long rows (SeeDNorm gradient, three row-sized sums): vectors
-// carry the block as their leading dim (vector<2x1x32xf32>: the same
+// A block of 4 long rows (SeeDNorm gradient, three row-sized sums): vectors
+// carry the block as their leading dim (vector<4x1x16xf32>: the same
 // registers as one row's vector<64xf32>), the row sums end in one horizontal
 // reduction per row, and the block's contribution to each parameter-gradient
-// sum is two adds (rows 0 and 1) into the running sum (no transposing
+// sum is four adds (rows 0 to 3) into the running sum (no transposing
 // reduction).
 
 // CHECK-LABEL: func.func @seednorm_grad_block
-//       CHECK:   scf.for {{.*}} step %c2
-//       CHECK:     scf.for {{.*}} -> (vector<2x1x32xf32>, vector<2x1x32xf32>, vector<2x1x32xf32>, vector<2x1x32xf32>)
-//       CHECK:       vector.transfer_read {{.*}} : tensor<?x1x2048xf32>, vector<2x1x32xf32>
-//       CHECK:     vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<2x1x32xf32> to vector<2x1xf32>
+//       CHECK:   scf.for {{.*}} step %c4
+//       CHECK:     scf.for {{.*}} -> (vector<4x1x16xf32>, vector<4x1x16xf32>, vector<4x1x16xf32>, vector<4x1x16xf32>)
+//       CHECK:       vector.transfer_read {{.*}} : tensor<?x1x2048xf32>, vector<4x1x16xf32>
+//       CHECK:     vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<4x1x16xf32> to vector<4x1xf32>
 //       CHECK:     scf.for
-//       CHECK:       vector.transfer_write {{.*}} : vector<2x1x32xf32>, tensor<2x1x2048xf32>
+//       CHECK:       vector.transfer_write {{.*}} : vector<4x1x16xf32>, tensor<4x1x2048xf32>
 //   CHECK-NOT:       vector.multi_reduction
-//       CHECK:       vector.extract %{{.+}}[0, 0] : vector<32xf32> from vector<2x1x32xf32>
-//       CHECK:       vector.extract %{{.+}}[1, 0] : vector<32xf32> from vector<2x1x32xf32>
-//       CHECK:       vector.transfer_write {{.*}} : vector<32xf32>, tensor<1x32xf32>
+//       CHECK:       vector.extract %{{.+}}[0, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       vector.extract %{{.+}}[1, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       vector.extract %{{.+}}[2, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       vector.extract %{{.+}}[3, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x16xf32>
 //       CHECK:   } {norm.row_loop}
 func.func @seednorm_grad_block(%dy: tensor<?x2048xf32>, %x: tensor<?x2048xf32>, %a: tensor<2048xf32>, %b: tensor<2048xf32>, %c: tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) {
   %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2048xf32>, tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)

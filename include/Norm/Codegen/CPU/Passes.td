@@ -56,7 +56,7 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
            "Rows per tile (0: chosen from D so that a tile is about 16 KiB)">,
     Option<"numThreads", "threads", "int64_t", "2",
            "Row chunks for ops that reduce over rows (parameter gradients)">,
-    Option<"gradientRowBlock", "gradient-row-block", "int64_t", "2",
+    Option<"gradientRowBlock", "gradient-row-block", "int64_t", "4",
            "Rows per step of a gradient's row loop when rows have 1024 or "
            "more elements and update two or more row-sized parameter-gradient "
            "sums (which are then read and written once per block)">,
@@ -103,6 +103,31 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
            "Leave outputs of a static size below this many bytes cached">,
   ];
   let dependentDialects = ["vector::VectorDialect"];
+}
+
+def NormLegalizeNontemporalStores : Pass<"norm-legalize-nontemporal-stores"> {
+  let summary = "Keep non-temporal LLVM stores of bf16 vectors non-temporal";
+  let description = [{
+    LLVM's x86 backend has no non-temporal store patterns for bf16 vectors:
+    a `!nontemporal` store of `vector<32xbf16>` is selected as an ordinary
+    store (read for ownership and all), and bitcasting the value to another
+    type does not help, because instruction selection folds the bitcast back
+    into the store. This pass, run on the LLVM dialect, bitcasts the stored
+    value of every non-temporal `llvm.store` of a bf16 vector (a whole number
+    of 32-bit words) to an f32 vector and passes it through
+    `llvm.arithmetic.fence`, which instruction selection does not look
+    through and which emits no instruction. Other stores are left as they
+    are.
+
+    ```mlir
+    llvm.store %v, %p {alignment = 64 : i64, nontemporal} : vector<32xbf16>, !llvm.ptr
+    // becomes
+    %w = llvm.bitcast %v : vector<32xbf16> to vector<16xf32>
+    %f = llvm.call_intrinsic "llvm.arithmetic.fence"(%w) : (vector<16xf32>) -> vector<16xf32>
+    llvm.store %f, %p {alignment = 64 : i64, nontemporal} : vector<16xf32>, !llvm.ptr
+    ```
+  }];
+  let dependentDialects = ["LLVM::LLVMDialect"];
 }
 
 def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
