@@ -41,7 +41,9 @@ struct NormLegalizeNontemporalStoresPass
   void runOnOperation() override {
     getOperation()->walk([](LLVM::StoreOp store) {
       VectorType words = asF32Words(store.getValue().getType());
-      if (!store.getNontemporal() || !words)
+      // Stores aligned to less than 16 bytes are split into 8-byte streaming
+      // stores (movntsd), which keep the hint whatever the type.
+      if (!store.getNontemporal() || !words || store.getAlignment().value_or(0) < 16)
         return;
       OpBuilder builder(store);
       Location loc = store.getLoc();
