@@ -44,7 +44,7 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   fpm.addPass(createCSEPass());
   NormTileRowsOptions tileOptions;
   tileOptions.numThreads = options.threads == 0 ? 2 : options.threads;
-  tileOptions.gradientRowBlock = options.gradientRowBlock;
+  tileOptions.rowBlock = options.rowBlock;
   fpm.addPass(createNormTileRows(tileOptions));
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());

@@ -30,9 +30,9 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "nontemporal",
       llvm::cl::desc("Stream stores inside row loops past the caches (for outputs larger than the LLC)"),
       llvm::cl::init(true)};
-  PassOptions::Option<int64_t> gradientRowBlock{
-      *this, "gradient-row-block",
-      llvm::cl::desc("Rows per step of a gradient's row loop for rows of >= 1024 elements with several row-sized parameter gradients (1..8)"),
+  PassOptions::Option<int64_t> rowBlock{
+      *this, "row-block",
+      llvm::cl::desc("Rows per step for rows of >= 1024 elements with several row-sized parameters or parameter gradients (SeeDNorm; 1..8)"),
       llvm::cl::init(4)};
   PassOptions::Option<bool> approximateTanh{
       *this, "approximate-tanh",

@@ -137,14 +137,11 @@ void replaceOutsideUses(RewriterBase &rewriter,
     });
 }
 
-/// Tile sizes that make one tile `rowTile` rows of the last row dim and one
-/// index of every other row dim; feature dims are not tiled. Feature dims
-/// are the last dim and every dim that an operand independent of the leading
-/// dim indexes (a parameter: SeeDNorm's heads in alpha[h, j], a matmul's
-/// output columns in W[k, n]), so a tile holds whole rows and a row's
-/// statistics are computed once.
-SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
-                                       int64_t rowTile) {
+/// The feature dims of `op`: the last dim and every dim that an operand
+/// independent of the leading dim indexes (a parameter: SeeDNorm's heads in
+/// alpha[h, j], a matmul's output columns in W[k, n]). A row tile holds them
+/// whole, so that a row's statistics are computed once.
+llvm::SmallBitVector featureDims(linalg::LinalgOp op) {
   unsigned n = op.getNumLoops();
   llvm::SmallBitVector feature(n);
   feature.set(n - 1);
@@ -155,15 +152,29 @@ SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
       if (map.isFunctionOfDim(d))
         feature.set(d);
   }
-  // Row dims get 1, the last of them `rowTile`; d0 is always a row dim.
-  SmallVector<OpFoldResult> sizes(n, b.getIndexAttr(0));
-  unsigned lastRowDim = 0;
-  for (unsigned d = 0; d < n; ++d)
-    if (!feature.test(d)) {
+  return feature;
+}
+
+/// The last dim of `op` that is not a feature dim (d0 is always a row dim).
+unsigned lastRowDim(linalg::LinalgOp op) {
+  llvm::SmallBitVector feature = featureDims(op);
+  unsigned last = 0;
+  for (unsigned d = 0; d < op.getNumLoops(); ++d)
+    if (!feature.test(d))
+      last = d;
+  return last;
+}
+
+/// Tile sizes that make one tile `rowTile` rows of the last row dim and one
+/// index of every other row dim; feature dims are not tiled.
+SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
+                                       int64_t rowTile) {
+  llvm::SmallBitVector feature = featureDims(op);
+  SmallVector<OpFoldResult> sizes(op.getNumLoops(), b.getIndexAttr(0));
+  for (unsigned d = 0; d < op.getNumLoops(); ++d)
+    if (!feature.test(d))
       sizes[d] = b.getIndexAttr(1);
-      lastRowDim = d;
-    }
-  sizes[lastRowDim] = b.getIndexAttr(rowTile);
+  sizes[lastRowDim(op)] = b.getIndexAttr(rowTile);
   return sizes;
 }
 
@@ -176,13 +187,13 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// a remark says so.
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (numThreads < 1 || rowTile < 0 || gradientRowBlock < 1) {
+    if (numThreads < 1 || rowTile < 0 || rowBlock < 1) {
       func.emitError() << "norm-tile-rows: invalid options: threads = "
                        << static_cast<int64_t>(numThreads)
                        << " (expected >= 1), row-tile = "
                        << static_cast<int64_t>(rowTile)
-                       << " (expected >= 0), gradient-row-block = "
-                       << static_cast<int64_t>(gradientRowBlock)
+                       << " (expected >= 0), row-block = "
+                       << static_cast<int64_t>(rowBlock)
                        << " (expected >= 1)";
       return signalPassFailure();
     }
@@ -230,9 +241,9 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       ArrayRef<linalg::LinalgOp> groupRowOps = group.rowOps;
       for (linalg::LinalgOp op : groupRowOps)
         grouped.insert(op);
-      int64_t rowBlock = gradientRowBlockFor(groupReductions);
+      int64_t block = gradientRowBlockFor(groupReductions);
       if (succeeded(norm::tileGradientGroupInOnePass(
-              rewriter, groupReductions, groupRowOps, numThreads, rowBlock)))
+              rewriter, groupReductions, groupRowOps, numThreads, block)))
         continue;
       LLVM_DEBUG(llvm::dbgs() << "one-pass gradient tiling failed for "
                               << groupReductions.front() << "\n");
@@ -251,17 +262,44 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// sum (RMSNorm) or a scalar (ScaleNorm) the block's extra shuffles cost
   /// more than they save (measured beside copies, f32 and bf16).
   int64_t gradientRowBlockFor(ArrayRef<linalg::LinalgOp> reductions) {
-    int64_t rowLength =
-        linalg::LinalgOp(reductions.front()).getStaticLoopRanges().back();
-    if (ShapedType::isDynamic(rowLength) || rowLength < 1024)
-      return 1;
     int64_t rowSizedSums = 0;
     for (linalg::LinalgOp op : reductions)
-      for (Value init : op.getDpsInits())
-        if (auto type = dyn_cast<RankedTensorType>(init.getType()))
-          if (type.hasStaticShape() && type.getNumElements() >= rowLength)
-            ++rowSizedSums;
-    return rowSizedSums >= 2 ? gradientRowBlock : 1;
+      for (OpOperand &init : op.getDpsInitsMutable())
+        rowSizedSums += isRowSized(init.get(), rowLengthOf(op));
+    return rowSizedSums >= 2 ? rowBlock : 1;
+  }
+
+  /// Rows per forward tile: blocks of rows when a long row reads several
+  /// row-sized parameters (SeeDNorm's alpha and gamma), which a block then
+  /// loads once (in cache, 4 rows take a third less time per row than one
+  /// for SeeDNorm bf16; RMSNorm's single weight gains nothing, it is slower),
+  /// and the row count is a static multiple of the block.
+  int64_t forwardRowBlockFor(linalg::LinalgOp op) {
+    // Only whole blocks: a partial tile has a dynamic size, which
+    // norm-vectorize-rows leaves scalar.
+    int64_t rows = op.getStaticLoopRanges()[lastRowDim(op)];
+    if (ShapedType::isDynamic(rows) || rows % rowBlock != 0)
+      return 1;
+    int64_t rowParameters = 0;
+    for (OpOperand *input : op.getDpsInputOperands())
+      rowParameters += !op.getMatchingIndexingMap(input).isFunctionOfDim(0) &&
+                       isRowSized(input->get(), rowLengthOf(op));
+    return rowParameters >= 2 ? rowBlock : 1;
+  }
+
+  /// The static length of `op`'s rows (its last loop), or 0 when it is
+  /// dynamic or shorter than the 1024 elements from which row blocks pay.
+  static int64_t rowLengthOf(linalg::LinalgOp op) {
+    int64_t length = op.getStaticLoopRanges().back();
+    return ShapedType::isDynamic(length) || length < 1024 ? 0 : length;
+  }
+
+  /// True when `value` is a static tensor of at least `rowLength` (> 0)
+  /// elements.
+  static bool isRowSized(Value value, int64_t rowLength) {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    return rowLength > 0 && type && type.hasStaticShape() &&
+           type.getNumElements() >= rowLength;
   }
 
   /// Tiles `op` with `tiling` (an scf.forall), fuses its producers into the
@@ -285,7 +323,8 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     rewriter.setInsertionPoint(op);
     scf::SCFTilingOptions tiling;
     tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-    tiling.setTileSizes(rowTileSizes(rewriter, op, rowTile > 0 ? rowTile : 1));
+    int64_t rows = rowTile > 0 ? rowTile : forwardRowBlockFor(op);
+    tiling.setTileSizes(rowTileSizes(rewriter, op, rows));
     return tileAndFuse(rewriter, op, tiling);
   }
 

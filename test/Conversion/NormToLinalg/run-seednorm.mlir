@@ -29,6 +29,8 @@
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=1000", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [3, 1000], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=4097", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [7, 4097], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=1024 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [5, 1024], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=4097, 8 rows (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 4097], "stats": true}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=2048 heads=2, 12 rows, bf16 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [12, 2048], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -193,6 +195,16 @@ func.func @case_17(%x: tensor<7x4097xf32>, %alpha: tensor<4097xf32>, %beta: tens
 func.func @case_18(%x: tensor<5x1024xf32>, %alpha: tensor<1024xf32>, %beta: tensor<1024xf32>, %gamma: tensor<1024xf32>, %dy: tensor<5x1024xf32>) -> (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) {
   %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 4 : i64} : (tensor<5x1024xf32>, tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) -> (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>)
   return %r0, %r1, %r2, %r3 : tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>
+}
+
+func.func @case_19(%x: tensor<8x4097xf32>, %alpha: tensor<4097xf32>, %beta: tensor<4097xf32>, %gamma: tensor<4097xf32>) -> (tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>) {
+  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<8x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>) -> (tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  return %r0, %r1, %r2 : tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>
+}
+
+func.func @case_20(%x: tensor<12x2048xbf16>, %alpha: tensor<2048xf32>, %beta: tensor<2048xf32>, %gamma: tensor<2048xf32>) -> (tensor<12x2048xbf16>) {
+  %r0 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 2 : i64} : (tensor<12x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<12x2048xbf16>)
+  return %r0 : tensor<12x2048xbf16>
 }
 
 func.func @main() {
@@ -1035,5 +1047,79 @@ func.func @main() {
   call @dump(%rd383) : (tensor<?xf32>) -> ()
   %rd385 = tensor.cast %res377#3 : tensor<1024xf32> to tensor<?xf32>
   call @dump(%rd385) : (tensor<?xf32>) -> ()
+  %xf386_n = arith.constant 32776 : index
+  %xf386_s = arith.constant 0.3 : f32
+  %xf386_c = arith.constant 1.0 : f32
+  %xf386_o = arith.constant 0.1 : f32
+  %xf386 = call @gen(%xf386_n, %xf386_s, %xf386_c, %xf386_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf386) : (tensor<?xf32>) -> ()
+  %xs387 = tensor.cast %xf386 : tensor<?xf32> to tensor<32776xf32>
+  %x388 = tensor.expand_shape %xs387 [[0, 1]] output_shape [8, 4097] : tensor<32776xf32> into tensor<8x4097xf32>
+  %alphaf389_n = arith.constant 4097 : index
+  %alphaf389_s = arith.constant 2.1 : f32
+  %alphaf389_c = arith.constant 0.6 : f32
+  %alphaf389_o = arith.constant 0.8 : f32
+  %alphaf389 = call @gen(%alphaf389_n, %alphaf389_s, %alphaf389_c, %alphaf389_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf389) : (tensor<?xf32>) -> ()
+  %alphas390 = tensor.cast %alphaf389 : tensor<?xf32> to tensor<4097xf32>
+  %betaf391_n = arith.constant 4097 : index
+  %betaf391_s = arith.constant 0.7 : f32
+  %betaf391_c = arith.constant 0.02 : f32
+  %betaf391_o = arith.constant 0.0 : f32
+  %betaf391 = call @gen(%betaf391_n, %betaf391_s, %betaf391_c, %betaf391_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf391) : (tensor<?xf32>) -> ()
+  %betas392 = tensor.cast %betaf391 : tensor<?xf32> to tensor<4097xf32>
+  %gammaf393_n = arith.constant 4097 : index
+  %gammaf393_s = arith.constant 1.7 : f32
+  %gammaf393_c = arith.constant 0.4 : f32
+  %gammaf393_o = arith.constant 1.0 : f32
+  %gammaf393 = call @gen(%gammaf393_n, %gammaf393_s, %gammaf393_c, %gammaf393_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf393) : (tensor<?xf32>) -> ()
+  %gammas394 = tensor.cast %gammaf393 : tensor<?xf32> to tensor<4097xf32>
+  %res395:3 = call @case_19(%x388, %alphas390, %betas392, %gammas394) : (tensor<8x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>) -> (tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  %rf396 = tensor.collapse_shape %res395#0 [[0, 1]] : tensor<8x4097xf32> into tensor<32776xf32>
+  %rd397 = tensor.cast %rf396 : tensor<32776xf32> to tensor<?xf32>
+  call @dump(%rd397) : (tensor<?xf32>) -> ()
+  %rd399 = tensor.cast %res395#1 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd399) : (tensor<?xf32>) -> ()
+  %rf400 = tensor.collapse_shape %res395#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
+  %rd401 = tensor.cast %rf400 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd401) : (tensor<?xf32>) -> ()
+  %xf402_n = arith.constant 24576 : index
+  %xf402_s = arith.constant 0.3 : f32
+  %xf402_c = arith.constant 1.0 : f32
+  %xf402_o = arith.constant 0.1 : f32
+  %xf402 = call @gen(%xf402_n, %xf402_s, %xf402_c, %xf402_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb403 = call @to_bf16(%xf402) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp404 = call @from_bf16(%xb403) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp404) : (tensor<?xf32>) -> ()
+  %xs405 = tensor.cast %xb403 : tensor<?xbf16> to tensor<24576xbf16>
+  %x406 = tensor.expand_shape %xs405 [[0, 1]] output_shape [12, 2048] : tensor<24576xbf16> into tensor<12x2048xbf16>
+  %alphaf407_n = arith.constant 2048 : index
+  %alphaf407_s = arith.constant 2.1 : f32
+  %alphaf407_c = arith.constant 0.6 : f32
+  %alphaf407_o = arith.constant 0.8 : f32
+  %alphaf407 = call @gen(%alphaf407_n, %alphaf407_s, %alphaf407_c, %alphaf407_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf407) : (tensor<?xf32>) -> ()
+  %alphas408 = tensor.cast %alphaf407 : tensor<?xf32> to tensor<2048xf32>
+  %betaf409_n = arith.constant 2048 : index
+  %betaf409_s = arith.constant 0.7 : f32
+  %betaf409_c = arith.constant 0.03 : f32
+  %betaf409_o = arith.constant 0.0 : f32
+  %betaf409 = call @gen(%betaf409_n, %betaf409_s, %betaf409_c, %betaf409_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf409) : (tensor<?xf32>) -> ()
+  %betas410 = tensor.cast %betaf409 : tensor<?xf32> to tensor<2048xf32>
+  %gammaf411_n = arith.constant 2048 : index
+  %gammaf411_s = arith.constant 1.7 : f32
+  %gammaf411_c = arith.constant 0.4 : f32
+  %gammaf411_o = arith.constant 1.0 : f32
+  %gammaf411 = call @gen(%gammaf411_n, %gammaf411_s, %gammaf411_c, %gammaf411_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf411) : (tensor<?xf32>) -> ()
+  %gammas412 = tensor.cast %gammaf411 : tensor<?xf32> to tensor<2048xf32>
+  %res413:1 = call @case_20(%x406, %alphas408, %betas410, %gammas412) : (tensor<12x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<12x2048xbf16>)
+  %rf414 = tensor.collapse_shape %res413#0 [[0, 1]] : tensor<12x2048xbf16> into tensor<24576xbf16>
+  %rd415 = tensor.cast %rf414 : tensor<24576xbf16> to tensor<?xbf16>
+  %re416 = call @from_bf16(%rd415) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re416) : (tensor<?xf32>) -> ()
   return
 }

@@ -45,21 +45,28 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     `scf::tileConsumerAndFuseProducersUsingSCF`. A producer whose result is
     also used outside (e.g. a saved statistic) is yielded from the loop.
 
-    Ops that reduce over the rows (parameter gradients) are tiled into
-    `threads` contiguous row chunks with per-chunk partial results, merged
-    after the loop in a fixed order (deterministic). The row-parallel ops of a
-    gradient (dx) are tiled over rows as in the forward case; the two loops
-    are not fused yet, so a gradient reads x and dy twice.
+    A gradient (ops that reduce over the rows, the parameter gradients, with
+    the row-parallel dx that shares their row producers) becomes one pass
+    over the rows: `threads` contiguous row chunks in an `scf.forall`, one
+    row loop per chunk in which every op is tiled to the row, per-chunk
+    partial sums merged after the loop in a fixed order (deterministic).
+
+    Long rows (1024 elements or more) that read two or more row-sized
+    parameters (a forward) or update two or more row-sized sums (a gradient),
+    as SeeDNorm does, are processed `row-block` rows at a time, so that the
+    parameters and sums are loaded and stored once per block; a gradient's
+    last rows (fewer than a block) go through a one-row loop. `row-tile`
+    overrides the forward tile size.
   }];
   let options = [
     Option<"rowTile", "row-tile", "int64_t", "0",
-           "Rows per tile (0: chosen from D so that a tile is about 16 KiB)">,
+           "Rows per forward tile (0: one, or row-block rows, see above)">,
     Option<"numThreads", "threads", "int64_t", "2",
            "Row chunks for ops that reduce over rows (parameter gradients)">,
-    Option<"gradientRowBlock", "gradient-row-block", "int64_t", "4",
-           "Rows per step of a gradient's row loop when rows have 1024 or "
-           "more elements and update two or more row-sized parameter-gradient "
-           "sums (which are then read and written once per block)">,
+    Option<"rowBlock", "row-block", "int64_t", "4",
+           "Rows per step for rows of 1024 or more elements that read two or "
+           "more row-sized parameters or update two or more row-sized "
+           "parameter-gradient sums">,
   ];
   let dependentDialects = ["scf::SCFDialect", "linalg::LinalgDialect",
                            "tensor::TensorDialect", "affine::AffineDialect"];

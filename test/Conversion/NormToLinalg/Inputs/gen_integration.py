@@ -431,6 +431,13 @@ FILES = {
              pgen={"beta": (0.7, 0.02, 0.0)}),
         dict(name="grad D=1024 heads=4", op="seednorm_grad", shape=[5, 1024],
              heads=4, pgen={"beta": (0.7, 0.05, 0.0)}),
+        # Static row counts that are multiples of 4 with long rows: forward
+        # tiles of 4 rows (norm-tile-rows row-block), with a D remainder.
+        dict(name="D=4097, 8 rows (4-row tiles)", op="seednorm",
+             shape=[8, 4097], stats=True, pgen={"beta": (0.7, 0.02, 0.0)}),
+        dict(name="D=2048 heads=2, 12 rows, bf16 (4-row tiles)", op="seednorm",
+             shape=[12, 2048], heads=2, dtype="bf16", pdtype="f32",
+             pgen={"beta": (0.7, 0.03, 0.0)}),
     ],
 }
 
