@@ -104,11 +104,12 @@ struct UnrollLeadingDimSum : OpRewritePattern<vector::MultiDimReductionOp> {
 bool isInRowTile(Operation *op) {
   if (op->getParentOfType<scf::ForallOp>())
     return true;
-  // A one-row op whose row loop folded away (a [1, D] function, or the last
-  // row of a tiny static gradient) is a row tile too.
+  // An op of one row or a row block whose row loop folded away (a [1, D]
+  // function; the block and last rows of a tiny static gradient, e.g. 5 rows
+  // with threads=1) is a row tile too.
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
     SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
-    if (ranges.size() >= 2 && ranges.front() == 1)
+    if (ranges.size() >= 2 && isRowBlockExtent(ranges.front()))
       return true;
   }
   for (auto loop = op->getParentOfType<scf::ForOp>(); loop;
