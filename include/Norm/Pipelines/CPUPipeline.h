@@ -32,7 +32,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> rowBlock{
       *this, "row-block",
-      llvm::cl::desc("Rows per step for rows of >= 1024 elements with several row-sized parameters or parameter gradients (SeeDNorm; 1..8)"),
+      llvm::cl::desc("Rows per step for long rows (>= 2048 elements, >= 1024 of 16 bits) with several row-sized parameters or parameter gradients (SeeDNorm; 1..8)"),
       llvm::cl::init(4)};
   PassOptions::Option<bool> approximateTanh{
       *this, "approximate-tanh",

@@ -51,7 +51,7 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     row loop per chunk in which every op is tiled to the row, per-chunk
     partial sums merged after the loop in a fixed order (deterministic).
 
-    Long rows (1024 elements or more) that read two or more row-sized
+    Long rows (2048 elements or more, 1024 for 16-bit elements: measured) that read two or more row-sized
     parameters (a forward) or update two or more row-sized sums (a gradient),
     as SeeDNorm does, are processed `row-block` rows at a time, so that the
     parameters and sums are loaded and stored once per block; a gradient's
@@ -64,7 +64,7 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     Option<"numThreads", "threads", "int64_t", "2",
            "Row chunks for ops that reduce over rows (parameter gradients)">,
     Option<"rowBlock", "row-block", "int64_t", "4",
-           "Rows per step for rows of 1024 or more elements that read two or "
+           "Rows per step for long rows (>= 2048 elements, >= 1024 of 16 bits) that read two or "
            "more row-sized parameters or update two or more row-sized "
            "parameter-gradient sums">,
   ];
