@@ -51,12 +51,14 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     row loop per chunk in which every op is tiled to the row, per-chunk
     partial sums merged after the loop in a fixed order (deterministic).
 
-    Long rows (2048 elements or more, 1024 for 16-bit elements: measured) that read two or more row-sized
+    Long rows (2048 elements or more, or 1024 of 16-bit elements: the
+    lengths from which it measured faster) that read two or more row-sized
     parameters (a forward) or update two or more row-sized sums (a gradient),
     as SeeDNorm does, are processed `row-block` rows at a time, so that the
-    parameters and sums are loaded and stored once per block; a gradient's
-    last rows (fewer than a block) go through a one-row loop. `row-tile`
-    overrides the forward tile size.
+    parameters and sums are loaded and stored once per block. A gradient's
+    last rows (fewer than a block) go through a one-row loop; a forward uses
+    blocks only when the row count is a static multiple of `row-block`.
+    `row-tile` overrides the forward tile size.
   }];
   let options = [
     Option<"rowTile", "row-tile", "int64_t", "0",
@@ -64,9 +66,9 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     Option<"numThreads", "threads", "int64_t", "2",
            "Row chunks for ops that reduce over rows (parameter gradients)">,
     Option<"rowBlock", "row-block", "int64_t", "4",
-           "Rows per step for long rows (>= 2048 elements, >= 1024 of 16 bits) that read two or "
-           "more row-sized parameters or update two or more row-sized "
-           "parameter-gradient sums">,
+           "Rows per step for long rows (>= 2048 elements, >= 1024 of 16 "
+           "bits) that read two or more row-sized parameters or update two "
+           "or more row-sized parameter-gradient sums">,
   ];
   let dependentDialects = ["scf::SCFDialect", "linalg::LinalgDialect",
                            "tensor::TensorDialect", "affine::AffineDialect"];
