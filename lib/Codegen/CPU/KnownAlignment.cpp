@@ -143,13 +143,21 @@ ViewBase traceView(Value memref, int64_t elementBytes, int depth) {
   if (!op)
     return unknown;
   // Without an alignment attribute an allocation is only known to be aligned
-  // to its element.
+  // to its element. Its layout may place element 0 at an offset.
+  auto allocation = [&](std::optional<uint64_t> alignment) -> ViewBase {
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(cast<MemRefType>(memref.getType())
+                   .getStridesAndOffset(strides, offset)) ||
+        ShapedType::isDynamic(offset))
+      return unknown;
+    return {std::max<int64_t>(alignment.value_or(0), elementBytes),
+            powerOfTwoDivisor(offset)};
+  };
   if (auto alloc = dyn_cast<memref::AllocOp>(op))
-    return {std::max<int64_t>(alloc.getAlignment().value_or(0), elementBytes),
-            kUnbounded};
+    return allocation(alloc.getAlignment());
   if (auto alloca = dyn_cast<memref::AllocaOp>(op))
-    return {std::max<int64_t>(alloca.getAlignment().value_or(0), elementBytes),
-            kUnbounded};
+    return allocation(alloca.getAlignment());
   if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::CastOp>(op))
     return traceView(op->getOperand(0), elementBytes, depth);
   if (auto subview = dyn_cast<memref::SubViewOp>(op)) {
@@ -178,6 +186,8 @@ int64_t mlir::norm::knownIndexDivisor(Value value) {
 
 int64_t mlir::norm::knownAccessAlignment(Value memref, ValueRange indices) {
   auto type = cast<MemRefType>(memref.getType());
+  if (!type.getElementType().isIntOrFloat())
+    return 1;
   unsigned bits = type.getElementType().getIntOrFloatBitWidth();
   if (bits % 8 != 0 || !llvm::isPowerOf2_32(bits / 8))
     return 1;

@@ -80,8 +80,10 @@ struct NormNontemporalStoresPass
       // narrow ones (eight 8-byte stores for a 64-byte vector on x86).
       // Elements narrower than 32 bits keep their own alignment unless asked
       // (see the pass description: bf16 streams measured faster split).
-      unsigned elementBits =
-          store.getMemRefType().getElementType().getIntOrFloatBitWidth();
+      Type elementType = store.getMemRefType().getElementType();
+      if (!elementType.isIntOrFloat())
+        return;
+      unsigned elementBits = elementType.getIntOrFloatBitWidth();
       if (elementBits < 32 && !alignNarrowElements)
         return;
       int64_t alignment =

@@ -187,14 +187,15 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// a remark says so.
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (numThreads < 1 || rowTile < 0 || rowBlock < 1) {
+    // Blocks are vectorized up to 8 rows (norm-vectorize-rows).
+    if (numThreads < 1 || rowTile < 0 || rowBlock < 1 || rowBlock > 8) {
       func.emitError() << "norm-tile-rows: invalid options: threads = "
                        << static_cast<int64_t>(numThreads)
                        << " (expected >= 1), row-tile = "
                        << static_cast<int64_t>(rowTile)
                        << " (expected >= 0), row-block = "
                        << static_cast<int64_t>(rowBlock)
-                       << " (expected >= 1)";
+                       << " (expected 1 to 8)";
       return signalPassFailure();
     }
     OpBuilder builder(func);
@@ -277,7 +278,11 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   int64_t forwardRowBlockFor(linalg::LinalgOp op) {
     // Only whole blocks: a partial tile has a dynamic size, which
     // norm-vectorize-rows leaves scalar.
-    int64_t rows = op.getStaticLoopRanges()[lastRowDim(op)];
+    // Rows of rank > 2 inputs ([B, S, D]) would be blocked along S, which
+    // the vectorizer splits into single rows again: leave them.
+    if (lastRowDim(op) != 0)
+      return 1;
+    int64_t rows = op.getStaticLoopRanges().front();
     if (ShapedType::isDynamic(rows) || rows % rowBlock != 0)
       return 1;
     int64_t rowParameters = 0;
@@ -293,14 +298,25 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// from 2048 elements on, and from 1024 for 16-bit rows, but 7-15% slower
   /// for f32 rows of 1024.
   static int64_t rowLengthOf(linalg::LinalgOp op) {
-    int64_t length = op.getStaticLoopRanges().back();
+    // A row is every feature dim (SeeDNorm's heads times the head size).
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    llvm::SmallBitVector feature = featureDims(op);
+    int64_t length = 1;
+    for (unsigned d = 0; d < ranges.size(); ++d)
+      if (feature.test(d)) {
+        if (ShapedType::isDynamic(ranges[d]))
+          return 0;
+        length *= ranges[d];
+      }
     unsigned bits = 32;
-    for (OpOperand *input : op.getDpsInputOperands())
-      if (op.getMatchingIndexingMap(input).isFunctionOfDim(0))
-        bits = std::min(bits, getElementTypeOrSelf(input->get().getType())
-                                  .getIntOrFloatBitWidth());
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      Type element = getElementTypeOrSelf(input->get().getType());
+      if (element.isIntOrFloat() &&
+          op.getMatchingIndexingMap(input).isFunctionOfDim(0))
+        bits = std::min(bits, element.getIntOrFloatBitWidth());
+    }
     int64_t minimum = bits < 32 ? 1024 : 2048;
-    return ShapedType::isDynamic(length) || length < minimum ? 0 : length;
+    return length < minimum ? 0 : length;
   }
 
   /// True when `value` is a static tensor of at least `rowLength` (> 0)

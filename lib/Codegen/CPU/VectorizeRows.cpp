@@ -92,7 +92,8 @@ struct UnrollLeadingDimSum : OpRewritePattern<vector::MultiDimReductionOp> {
     for (int64_t i = 0; i < type.getDimSize(0); ++i) {
       Value row = vector::ExtractOp::create(rewriter, op.getLoc(),
                                            op.getSource(), i);
-      sum = arith::AddFOp::create(rewriter, op.getLoc(), sum, row);
+      sum = vector::makeArithReduction(rewriter, op.getLoc(),
+                                       vector::CombiningKind::ADD, sum, row);
     }
     rewriter.replaceOp(op, sum);
     return success();

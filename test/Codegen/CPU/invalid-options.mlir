@@ -1,11 +1,13 @@
 // Bad pipeline and pass options are diagnosed by name (no crash, non-zero exit).
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{threads=-1})" 2>&1 | FileCheck %s --check-prefix=THREADS
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{row-block=0})" 2>&1 | FileCheck %s --check-prefix=BLOCK
+// RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{row-block=9})" 2>&1 | FileCheck %s --check-prefix=BLOCK9
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{vector-width=0})" 2>&1 | FileCheck %s --check-prefix=WIDTH
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(func.func(norm-vectorize-rows{unroll=-2}))" 2>&1 | FileCheck %s --check-prefix=UNROLL
 
 // THREADS: error: norm-tile-rows: invalid options: threads = -1 (expected >= 1)
-// BLOCK: error: norm-tile-rows: invalid options: {{.*}}row-block = 0 (expected >= 1)
+// BLOCK: error: norm-tile-rows: invalid options: {{.*}}row-block = 0 (expected 1 to 8)
+// BLOCK9: error: norm-tile-rows: invalid options: {{.*}}row-block = 9 (expected 1 to 8)
 // WIDTH: error: norm-vectorize-rows: invalid options: vector-width = 0, unroll = 4 (both expected >= 1)
 // UNROLL: error: norm-vectorize-rows: invalid options: vector-width = 16, unroll = -2 (both expected >= 1)
 func.func @g(%dy: tensor<8x64xf32>, %x: tensor<8x64xf32>, %w: tensor<64xf32>) -> (tensor<8x64xf32>, tensor<64xf32>) {

@@ -64,3 +64,21 @@ func.func @rmsnorm_bf16(%x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> tensor
   %y = norm.rmsnorm %x, %w : (tensor<?x4096xbf16>, tensor<4096xf32>) -> tensor<?x4096xbf16>
   return %y : tensor<?x4096xbf16>
 }
+
+// An integer sum over a block of rows (a static leading extent of 4, no norm
+// op) is vectorized with integer adds, serial or threaded.
+// LLVM-LABEL: llvm.func @int_column_sum
+//       LLVM:   llvm.add %{{.+}}, %{{.+}} : vector<{{[0-9]+}}xi32>
+// SERIAL-LABEL: llvm.func @int_column_sum
+//       SERIAL:   llvm.add %{{.+}}, %{{.+}} : vector<{{[0-9]+}}xi32>
+func.func @int_column_sum(%x: tensor<4x4100xi32>) -> tensor<4100xi32> {
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<4100xi32>
+  %z = linalg.fill ins(%c0 : i32) outs(%e : tensor<4100xi32>) -> tensor<4100xi32>
+  %s = linalg.reduce ins(%x : tensor<4x4100xi32>) outs(%z : tensor<4100xi32>) dimensions = [0]
+    (%a: i32, %b: i32) {
+      %t = arith.addi %a, %b : i32
+      linalg.yield %t : i32
+    }
+  return %s : tensor<4100xi32>
+}

@@ -110,3 +110,26 @@ func.func @bf16_rows(%n: index, %v: vector<32xbf16>) -> memref<?x1024xbf16> {
   }
   return %a : memref<?x1024xbf16>
 }
+
+// An allocation whose layout starts at an offset (3 f32) is aligned only as
+// far as that offset allows (4 bytes: no attribute); index elements have no
+// bit width to align by (streamed, no alignment).
+
+// CHECK-LABEL: func.func @offset_and_index
+//       CHECK:   vector.store {{.*}} {nontemporal = true} : memref<?x1024xf32, strided<[1024, 1], offset: 3>>, vector<16xf32>
+//       CHECK:   vector.store {{.*}} {nontemporal = true} : memref<?x1024xindex>, vector<16xindex>
+func.func @offset_and_index(%n: index, %v: vector<16xf32>, %i: vector<16xindex>) -> (memref<?x1024xf32, strided<[1024, 1], offset: 3>>, memref<?x1024xindex>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c1008 = arith.constant 1008 : index
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x1024xf32, strided<[1024, 1], offset: 3>>
+  %b = memref.alloc(%n) {alignment = 64 : i64} : memref<?x1024xindex>
+  scf.for %r = %c0 to %n step %c1 {
+    scf.for %j = %c0 to %c1008 step %c16 {
+      vector.store %v, %a[%r, %j] : memref<?x1024xf32, strided<[1024, 1], offset: 3>>, vector<16xf32>
+      vector.store %i, %b[%r, %j] : memref<?x1024xindex>, vector<16xindex>
+    }
+  }
+  return %a, %b : memref<?x1024xf32, strided<[1024, 1], offset: 3>>, memref<?x1024xindex>
+}

@@ -153,6 +153,16 @@ func.func @seednorm_grad_f32_1024(%dy: tensor<?x1024xf32>, %x: tensor<?x1024xf32
   return %dx, %da, %db, %dc : tensor<?x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>
 }
 
+// With heads, a row is all the heads (4 x 1024 = 4096 f32): blocks.
+
+// CHECK-LABEL: func.func @seednorm_grad_heads
+//       CHECK:   scf.forall
+//       CHECK:     scf.for {{.*}} step %c4
+func.func @seednorm_grad_heads(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %a: tensor<4096xf32>, %b: tensor<4096xf32>, %c: tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c {heads = 4 : i64} : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
+  return %dx, %da, %db, %dc : tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>
+}
+
 // Forward: 4-row tiles for a static row count that is a multiple of 4 (the
 // gain and weight loaded once per block); one row for a dynamic row count
 // (a partial tile would stay scalar).
@@ -166,6 +176,17 @@ func.func @seednorm_forward_blocks(%x: tensor<8x2048xf32>, %y: tensor<?x2048xf32
   %s = norm.seednorm %x, %a, %b, %c : (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<8x2048xf32>
   %d = norm.seednorm %y, %a, %b, %c : (tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<?x2048xf32>
   return %s, %d : tensor<8x2048xf32>, tensor<?x2048xf32>
+}
+
+// Rank-3 rows ([B, S, D]) keep one-row tiles: a block along S would be split
+// into single rows again by the vectorizer.
+
+// CHECK-LABEL: func.func @seednorm_forward_rank3
+//       CHECK:   scf.forall (%{{.+}}, %{{.+}}) in (2, 8)
+//       CHECK:     tensor<1x1x1x2048xf32>
+func.func @seednorm_forward_rank3(%x: tensor<2x8x2048xf32>, %a: tensor<2048xf32>, %b: tensor<2048xf32>, %c: tensor<2048xf32>) -> tensor<2x8x2048xf32> {
+  %s = norm.seednorm %x, %a, %b, %c : (tensor<2x8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<2x8x2048xf32>
+  return %s : tensor<2x8x2048xf32>
 }
 
 // One row-sized sum (RMSNorm's dweight): one row per step even for long rows.
