@@ -107,8 +107,6 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
-  if (options.nontemporal)
-    pm.addPass(createNormLegalizeNontemporalStores());
 }
 
 void norm::registerNormLowerToCPUPipeline() {

@@ -55,8 +55,7 @@ func.func @residual_rmsnorm_scale(%x: tensor<?x4096xf32>, %r: tensor<?x4096xf32>
 // SERIAL: llvm.func @residual_rmsnorm_scale
 
 // A bf16 output is streamed too, with its element alignment (8-byte streaming
-// stores on x86; see norm-nontemporal-stores, align-narrow-elements), so
-// norm-legalize-nontemporal-stores leaves it alone.
+// stores on x86; see norm-nontemporal-stores, align-narrow-elements).
 // LLVM-LABEL: llvm.func @rmsnorm_bf16
 //   LLVM-NOT:   llvm.arithmetic.fence
 //       LLVM:   llvm.store %{{.+}}, %{{.+}} {alignment = 2 : i64, nontemporal} : vector<64xbf16>, !llvm.ptr

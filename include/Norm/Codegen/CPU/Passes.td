@@ -146,6 +146,11 @@ def NormLegalizeNontemporalStores : Pass<"norm-legalize-nontemporal-stores"> {
     aligned to less than 16 bytes (split into 8-byte streaming stores, which
     keep the hint), are left as they are.
 
+    `norm-lower-to-cpu` does not run it: its bf16 streams keep their element
+    alignment (see `norm-nontemporal-stores`). A pipeline that streams
+    aligned bf16 (`align-narrow-elements`) runs it after the conversion to
+    the LLVM dialect.
+
     ```mlir
     llvm.store %v, %p {alignment = 64 : i64, nontemporal} : vector<32xbf16>, !llvm.ptr
     // becomes
