@@ -81,28 +81,65 @@ struct NormPrefetchRowsPass
     DenseMap<Value, int64_t> rowsPerBuffer;
     for (vector::LoadOp load : loads)
       ++rowsPerBuffer[load.getBase()];
+    // The loads of a buffer in block order (row, row + 1, ...).
+    DenseMap<Value, int64_t> rowInBlock;
     for (vector::LoadOp load : loads) {
-      OpBuilder b(load);
-      Location loc = load.getLoc();
-      SmallVector<Value> indices(load.getIndices());
-      Value ahead = arith::ConstantIndexOp::create(
-          b, loc, distance * rowsPerBuffer.lookup(load.getBase()));
-      indices.front() = arith::AddIOp::create(b, loc, indices.front(), ahead);
-      // Cover every cache line of the loaded vector.
+      int64_t rows = rowsPerBuffer.lookup(load.getBase());
+      int64_t row = rowInBlock[load.getBase()]++;
       VectorType type = load.getVectorType();
       int64_t perLine =
           kCacheLineBytes * 8 / type.getElementType().getIntOrFloatBitWidth();
+      // A load shorter than a line (a block of bf16 rows, 32 bytes each)
+      // would prefetch every line twice or more. The rows of a block are
+      // consecutive in memory, so instead every `ratio`-th row's prefetch
+      // walks `ratio` rows at `ratio` times the column pace, one prefetch per
+      // line: column c * ratio of that row is row + (c * ratio) / D, column
+      // (c * ratio) % D.
+      int64_t ratio = perLine / type.getNumElements();
+      int64_t rowLength = load.getMemRefType().getShape().back();
+      bool walk = ratio > 1 && rows % ratio == 0 && isContiguousRows(load) &&
+                  !ShapedType::isDynamic(rowLength);
+      if (walk && row % ratio != 0)
+        continue;
+      OpBuilder b(load);
+      Location loc = load.getLoc();
+      auto constant = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(b, loc, v);
+      };
+      SmallVector<Value> indices(load.getIndices());
+      indices.front() = arith::AddIOp::create(b, loc, indices.front(),
+                                              constant(distance * rows));
+      if (walk) {
+        Value walked = arith::MulIOp::create(b, loc, indices.back(),
+                                             constant(ratio));
+        indices.front() = arith::AddIOp::create(
+            b, loc, indices.front(),
+            arith::DivUIOp::create(b, loc, walked, constant(rowLength)));
+        indices.back() =
+            arith::RemUIOp::create(b, loc, walked, constant(rowLength));
+      }
+      // Cover every cache line of the loaded vector.
       Value first = indices.back();
       for (int64_t offset = 0; offset < type.getNumElements();
            offset += perLine) {
         if (offset > 0)
-          indices.back() = arith::AddIOp::create(
-              b, loc, first, arith::ConstantIndexOp::create(b, loc, offset));
+          indices.back() =
+              arith::AddIOp::create(b, loc, first, constant(offset));
         memref::PrefetchOp::create(b, loc, load.getBase(), indices,
                                    /*isWrite=*/false, /*localityHint=*/3,
                                    /*isDataCache=*/true);
       }
     }
+  }
+
+  /// True when the rows `load` indexes (its leading dim) follow each other
+  /// in memory: an identity layout whose dims between the leading and the
+  /// last one have size 1 (the [rows, 1, D] views of the row tiles).
+  static bool isContiguousRows(vector::LoadOp load) {
+    MemRefType type = load.getMemRefType();
+    return type.getLayout().isIdentity() &&
+           llvm::all_of(type.getShape().drop_front().drop_back(),
+                        [](int64_t size) { return size == 1; });
   }
 };
 

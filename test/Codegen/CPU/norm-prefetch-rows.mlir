@@ -121,3 +121,53 @@ func.func @row_block_index_in_loop(%x: memref<16x64xf32>, %y: memref<16x64xf32>)
   }
   return
 }
+
+// -----
+
+// A block of 4 bf16 rows loaded 16 elements (32 bytes, half a line) at a time:
+// rows 0 and 2 of the next block (4 rows further) are prefetched, each walking
+// two rows at twice the column pace (column 2j of row r + 4 is row
+// r + 4 + 2j / 64, column 2j % 64), one prefetch per line and none for rows 1
+// and 3, which those walks cover.
+
+// CHECK-LABEL: func.func @half_line_rows
+//       CHECK:   scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step
+//       CHECK:     %[[R1:.+]] = affine.apply #{{.+}}(%[[R]])
+//       CHECK:     %[[R2:.+]] = affine.apply #{{.+}}(%[[R]])
+//       CHECK:     scf.for %[[J:.+]] = %{{.+}} to
+//   CHECK-NOT:       %[[R1]], %{{.+}} : index
+//       CHECK:       %[[N0:.+]] = arith.addi %[[R]], %{{.+}} : index
+//       CHECK:       %[[W0:.+]] = arith.muli %[[J]], %{{.+}} : index
+//       CHECK:       %[[D0:.+]] = arith.divui %[[W0]], %{{.+}} : index
+//       CHECK:       %[[ROW0:.+]] = arith.addi %[[N0]], %[[D0]] : index
+//       CHECK:       %[[C0:.+]] = arith.remui %[[W0]], %{{.+}} : index
+//       CHECK:       memref.prefetch %{{.+}}[%[[ROW0]], %[[C0]]]
+//   CHECK-NOT:       memref.prefetch
+//   CHECK-NOT:       arith.addi %[[R1]]
+//       CHECK:       %[[N2:.+]] = arith.addi %[[R2]], %{{.+}} : index
+//       CHECK:       arith.muli %[[J]]
+//       CHECK:       memref.prefetch
+//   CHECK-NOT:       memref.prefetch
+//       CHECK:       vector.store
+func.func @half_line_rows(%x: memref<16x64xbf16>, %y: memref<16x64xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  scf.for %r = %c0 to %c16 step %c4 {
+    scf.for %j = %c0 to %c64 step %c16 {
+      %r1 = affine.apply affine_map<(d0) -> (d0 + 1)>(%r)
+      %r2 = affine.apply affine_map<(d0) -> (d0 + 2)>(%r)
+      %r3 = affine.apply affine_map<(d0) -> (d0 + 3)>(%r)
+      %a = vector.load %x[%r, %j] : memref<16x64xbf16>, vector<16xbf16>
+      %b = vector.load %x[%r1, %j] : memref<16x64xbf16>, vector<16xbf16>
+      %c = vector.load %x[%r2, %j] : memref<16x64xbf16>, vector<16xbf16>
+      %d = vector.load %x[%r3, %j] : memref<16x64xbf16>, vector<16xbf16>
+      %s = arith.addf %a, %b : vector<16xbf16>
+      %t = arith.addf %c, %d : vector<16xbf16>
+      %u = arith.addf %s, %t : vector<16xbf16>
+      vector.store %u, %y[%r, %j] : memref<16x64xbf16>, vector<16xbf16>
+    }
+  }
+  return
+}

@@ -171,8 +171,12 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
     sweep), this pass adds a `memref.prefetch` of the row `distance` rows
     ahead for every vector load of a row-indexed buffer (leading index
     invariant in the loop, not a constant), one per 64-byte line, so that
-    the reads of the next row overlap the writes of this one. Runs after
-    bufferization, on `vector.load`/`vector.store`.
+    the reads of the next row overlap the writes of this one. In a loop over
+    a block of rows the next block is prefetched; when a row's load is
+    shorter than a line (4 bf16 rows of 16 elements), every other row's
+    prefetch walks two consecutive rows at twice the column pace, so each
+    line is prefetched once. Runs after bufferization, on
+    `vector.load`/`vector.store`.
 
     Example (distance = 1):
     ```mlir
