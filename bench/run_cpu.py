@@ -9,7 +9,7 @@ What is measured, in one run (SPEC §4):
   copy       AVX-512 copy kernel (non-temporal stores for DRAM-sized buffers,
              ordinary stores for the cache-resident one), 1 and 2 threads,
              GB/s counting read + write; measured right before and right
-             after each of three norm-mlir runs of a row (one with --quick),
+             after each of the --rounds (3) norm-mlir runs of a row (one with --quick),
              the mean of the two being that run's limit; the row reports the
              run with the median ratio (this VM's bandwidth drifts by tens of
              percent over minutes), and before and after everything for
@@ -340,6 +340,9 @@ def main():
     ap.add_argument("--cpu-bench", required=True)
     ap.add_argument("--runner", default="")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="copy / norm-mlir / copy rounds per row (the median "
+                         "ratio is reported; more rounds, less VM noise)")
     ap.add_argument("--out", default=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "results"))
     ap.add_argument("--ops", default=",".join(normlib.OPS))
@@ -439,11 +442,12 @@ def main():
                     results[("naive", op, d, s, dt, t)] = r
                     if e:
                         errors.append(f"naive {tag}: {e}")
-                # Rounds of copy / norm-mlir / copy; the row reports the
-                # round whose ratio to its bracketing copies is the median.
+                # Rounds of copy / norm-mlir / copy (--rounds); the row
+                # reports the round whose ratio to its bracketing copies is
+                # the median.
                 rounds = []
                 before = row_copy()
-                for _ in range(1 if a.quick else 3):
+                for _ in range(1 if a.quick else max(1, a.rounds)):
                     if "norm-mlir" in skip:
                         break
                     reps = (200 if a.quick else 500) if cache else \
