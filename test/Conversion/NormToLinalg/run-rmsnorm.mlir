@@ -282,450 +282,432 @@ func.func @main() {
   %xf38_c = arith.constant 1.0 : f32
   %xf38_o = arith.constant 0.1 : f32
   %xf38 = call @gen(%xf38_n, %xf38_s, %xf38_c, %xf38_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp39 = arith.constant 0x7FC00000 : f32
-  %spi40 = arith.constant 6 : index
-  %xf41 = tensor.insert %sp39 into %xf38[%spi40] : tensor<?xf32>
-  %spi42 = arith.constant 7 : index
-  %xf43 = tensor.insert %sp39 into %xf41[%spi42] : tensor<?xf32>
-  %spi44 = arith.constant 8 : index
-  %xf45 = tensor.insert %sp39 into %xf43[%spi44] : tensor<?xf32>
-  %spi46 = arith.constant 9 : index
-  %xf47 = tensor.insert %sp39 into %xf45[%spi46] : tensor<?xf32>
-  %spi48 = arith.constant 10 : index
-  %xf49 = tensor.insert %sp39 into %xf47[%spi48] : tensor<?xf32>
-  %spi50 = arith.constant 11 : index
-  %xf51 = tensor.insert %sp39 into %xf49[%spi50] : tensor<?xf32>
-  %sp52 = arith.constant 0x7F800000 : f32
-  %spi53 = arith.constant 15 : index
-  %xf54 = tensor.insert %sp52 into %xf51[%spi53] : tensor<?xf32>
-  call @dump(%xf54) : (tensor<?xf32>) -> ()
-  %xs55 = tensor.cast %xf54 : tensor<?xf32> to tensor<24xf32>
-  %x56 = tensor.expand_shape %xs55 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
-  %wf57_n = arith.constant 6 : index
-  %wf57_s = arith.constant 1.1 : f32
-  %wf57_c = arith.constant 0.5 : f32
-  %wf57_o = arith.constant 1.0 : f32
-  %wf57 = call @gen(%wf57_n, %wf57_s, %wf57_c, %wf57_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf57) : (tensor<?xf32>) -> ()
-  %ws58 = tensor.cast %wf57 : tensor<?xf32> to tensor<6xf32>
-  %res59:2 = call @case_4(%x56, %ws58) : (tensor<4x6xf32>, tensor<6xf32>) -> (tensor<4x6xf32>, tensor<4xf32>)
-  %rf60 = tensor.collapse_shape %res59#0 [[0, 1]] : tensor<4x6xf32> into tensor<24xf32>
-  %rd61 = tensor.cast %rf60 : tensor<24xf32> to tensor<?xf32>
-  call @dump(%rd61) : (tensor<?xf32>) -> ()
-  %rd63 = tensor.cast %res59#1 : tensor<4xf32> to tensor<?xf32>
-  call @dump(%rd63) : (tensor<?xf32>) -> ()
-  %xf64_n = arith.constant 48 : index
-  %xf64_s = arith.constant 0.3 : f32
-  %xf64_c = arith.constant 3.0 : f32
-  %xf64_o = arith.constant 0.2 : f32
-  %xf64 = call @gen(%xf64_n, %xf64_s, %xf64_c, %xf64_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb65 = call @to_bf16(%xf64) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp66 = call @from_bf16(%xb65) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp66) : (tensor<?xf32>) -> ()
-  %xs67 = tensor.cast %xb65 : tensor<?xbf16> to tensor<48xbf16>
-  %x68 = tensor.expand_shape %xs67 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %wf69_n = arith.constant 16 : index
-  %wf69_s = arith.constant 1.1 : f32
-  %wf69_c = arith.constant 0.5 : f32
-  %wf69_o = arith.constant 1.0 : f32
-  %wf69 = call @gen(%wf69_n, %wf69_s, %wf69_c, %wf69_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf69) : (tensor<?xf32>) -> ()
-  %ws70 = tensor.cast %wf69 : tensor<?xf32> to tensor<16xf32>
-  %res71:2 = call @case_5(%x68, %ws70) : (tensor<3x16xbf16>, tensor<16xf32>) -> (tensor<3x16xbf16>, tensor<3xf32>)
-  %rf72 = tensor.collapse_shape %res71#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
-  %rd73 = tensor.cast %rf72 : tensor<48xbf16> to tensor<?xbf16>
-  %re74 = call @from_bf16(%rd73) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re74) : (tensor<?xf32>) -> ()
-  %rd76 = tensor.cast %res71#1 : tensor<3xf32> to tensor<?xf32>
+  %sp39 = arith.constant dense<0x7FC00000> : tensor<6xf32>
+  %xf40 = tensor.insert_slice %sp39 into %xf38[6] [6] [1] : tensor<6xf32> into tensor<?xf32>
+  %sp41 = arith.constant 0x7F800000 : f32
+  %spi42 = arith.constant 15 : index
+  %xf43 = tensor.insert %sp41 into %xf40[%spi42] : tensor<?xf32>
+  call @dump(%xf43) : (tensor<?xf32>) -> ()
+  %xs44 = tensor.cast %xf43 : tensor<?xf32> to tensor<24xf32>
+  %x45 = tensor.expand_shape %xs44 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
+  %wf46_n = arith.constant 6 : index
+  %wf46_s = arith.constant 1.1 : f32
+  %wf46_c = arith.constant 0.5 : f32
+  %wf46_o = arith.constant 1.0 : f32
+  %wf46 = call @gen(%wf46_n, %wf46_s, %wf46_c, %wf46_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf46) : (tensor<?xf32>) -> ()
+  %ws47 = tensor.cast %wf46 : tensor<?xf32> to tensor<6xf32>
+  %res48:2 = call @case_4(%x45, %ws47) : (tensor<4x6xf32>, tensor<6xf32>) -> (tensor<4x6xf32>, tensor<4xf32>)
+  %rf49 = tensor.collapse_shape %res48#0 [[0, 1]] : tensor<4x6xf32> into tensor<24xf32>
+  %rd50 = tensor.cast %rf49 : tensor<24xf32> to tensor<?xf32>
+  call @dump(%rd50) : (tensor<?xf32>) -> ()
+  %rd52 = tensor.cast %res48#1 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd52) : (tensor<?xf32>) -> ()
+  %xf53_n = arith.constant 48 : index
+  %xf53_s = arith.constant 0.3 : f32
+  %xf53_c = arith.constant 3.0 : f32
+  %xf53_o = arith.constant 0.2 : f32
+  %xf53 = call @gen(%xf53_n, %xf53_s, %xf53_c, %xf53_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb54 = call @to_bf16(%xf53) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp55 = call @from_bf16(%xb54) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp55) : (tensor<?xf32>) -> ()
+  %xs56 = tensor.cast %xb54 : tensor<?xbf16> to tensor<48xbf16>
+  %x57 = tensor.expand_shape %xs56 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %wf58_n = arith.constant 16 : index
+  %wf58_s = arith.constant 1.1 : f32
+  %wf58_c = arith.constant 0.5 : f32
+  %wf58_o = arith.constant 1.0 : f32
+  %wf58 = call @gen(%wf58_n, %wf58_s, %wf58_c, %wf58_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf58) : (tensor<?xf32>) -> ()
+  %ws59 = tensor.cast %wf58 : tensor<?xf32> to tensor<16xf32>
+  %res60:2 = call @case_5(%x57, %ws59) : (tensor<3x16xbf16>, tensor<16xf32>) -> (tensor<3x16xbf16>, tensor<3xf32>)
+  %rf61 = tensor.collapse_shape %res60#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
+  %rd62 = tensor.cast %rf61 : tensor<48xbf16> to tensor<?xbf16>
+  %re63 = call @from_bf16(%rd62) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re63) : (tensor<?xf32>) -> ()
+  %rd65 = tensor.cast %res60#1 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd65) : (tensor<?xf32>) -> ()
+  %xf66_n = arith.constant 21 : index
+  %xf66_s = arith.constant 0.3 : f32
+  %xf66_c = arith.constant 1.0 : f32
+  %xf66_o = arith.constant 0.1 : f32
+  %xf66 = call @gen(%xf66_n, %xf66_s, %xf66_c, %xf66_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf66) : (tensor<?xf32>) -> ()
+  %xs67 = tensor.cast %xf66 : tensor<?xf32> to tensor<21xf32>
+  %x68 = tensor.expand_shape %xs67 [[0, 1]] output_shape [3, 7] : tensor<21xf32> into tensor<3x7xf32>
+  %xd69 = tensor.cast %x68 : tensor<3x7xf32> to tensor<?x?xf32>
+  %wf70_n = arith.constant 7 : index
+  %wf70_s = arith.constant 1.1 : f32
+  %wf70_c = arith.constant 0.5 : f32
+  %wf70_o = arith.constant 1.0 : f32
+  %wf70 = call @gen(%wf70_n, %wf70_s, %wf70_c, %wf70_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf70) : (tensor<?xf32>) -> ()
+  %ws71 = tensor.cast %wf70 : tensor<?xf32> to tensor<7xf32>
+  %wd72 = tensor.cast %ws71 : tensor<7xf32> to tensor<?xf32>
+  %res73:2 = call @case_6(%xd69, %wd72) : (tensor<?x?xf32>, tensor<?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
+  %rs74 = tensor.cast %res73#0 : tensor<?x?xf32> to tensor<3x7xf32>
+  %rf75 = tensor.collapse_shape %rs74 [[0, 1]] : tensor<3x7xf32> into tensor<21xf32>
+  %rd76 = tensor.cast %rf75 : tensor<21xf32> to tensor<?xf32>
   call @dump(%rd76) : (tensor<?xf32>) -> ()
-  %xf77_n = arith.constant 21 : index
-  %xf77_s = arith.constant 0.3 : f32
-  %xf77_c = arith.constant 1.0 : f32
-  %xf77_o = arith.constant 0.1 : f32
-  %xf77 = call @gen(%xf77_n, %xf77_s, %xf77_c, %xf77_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf77) : (tensor<?xf32>) -> ()
-  %xs78 = tensor.cast %xf77 : tensor<?xf32> to tensor<21xf32>
-  %x79 = tensor.expand_shape %xs78 [[0, 1]] output_shape [3, 7] : tensor<21xf32> into tensor<3x7xf32>
-  %xd80 = tensor.cast %x79 : tensor<3x7xf32> to tensor<?x?xf32>
-  %wf81_n = arith.constant 7 : index
-  %wf81_s = arith.constant 1.1 : f32
-  %wf81_c = arith.constant 0.5 : f32
-  %wf81_o = arith.constant 1.0 : f32
-  %wf81 = call @gen(%wf81_n, %wf81_s, %wf81_c, %wf81_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf81) : (tensor<?xf32>) -> ()
-  %ws82 = tensor.cast %wf81 : tensor<?xf32> to tensor<7xf32>
-  %wd83 = tensor.cast %ws82 : tensor<7xf32> to tensor<?xf32>
-  %res84:2 = call @case_6(%xd80, %wd83) : (tensor<?x?xf32>, tensor<?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
-  %rs85 = tensor.cast %res84#0 : tensor<?x?xf32> to tensor<3x7xf32>
-  %rf86 = tensor.collapse_shape %rs85 [[0, 1]] : tensor<3x7xf32> into tensor<21xf32>
-  %rd87 = tensor.cast %rf86 : tensor<21xf32> to tensor<?xf32>
-  call @dump(%rd87) : (tensor<?xf32>) -> ()
-  %rs88 = tensor.cast %res84#1 : tensor<?xf32> to tensor<3xf32>
-  %rd90 = tensor.cast %rs88 : tensor<3xf32> to tensor<?xf32>
+  %rs77 = tensor.cast %res73#1 : tensor<?xf32> to tensor<3xf32>
+  %rd79 = tensor.cast %rs77 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd79) : (tensor<?xf32>) -> ()
+  %xf80_n = arith.constant 40 : index
+  %xf80_s = arith.constant 0.3 : f32
+  %xf80_c = arith.constant 1.0 : f32
+  %xf80_o = arith.constant 0.1 : f32
+  %xf80 = call @gen(%xf80_n, %xf80_s, %xf80_c, %xf80_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf80) : (tensor<?xf32>) -> ()
+  %xs81 = tensor.cast %xf80 : tensor<?xf32> to tensor<40xf32>
+  %x82 = tensor.expand_shape %xs81 [[0, 1]] output_shape [5, 8] : tensor<40xf32> into tensor<5x8xf32>
+  %wf83_n = arith.constant 8 : index
+  %wf83_s = arith.constant 1.1 : f32
+  %wf83_c = arith.constant 0.5 : f32
+  %wf83_o = arith.constant 1.0 : f32
+  %wf83 = call @gen(%wf83_n, %wf83_s, %wf83_c, %wf83_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf83) : (tensor<?xf32>) -> ()
+  %ws84 = tensor.cast %wf83 : tensor<?xf32> to tensor<8xf32>
+  %dyf85_n = arith.constant 40 : index
+  %dyf85_s = arith.constant 5.3 : f32
+  %dyf85_c = arith.constant 0.8 : f32
+  %dyf85_o = arith.constant 0.0 : f32
+  %dyf85 = call @gen(%dyf85_n, %dyf85_s, %dyf85_c, %dyf85_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf85) : (tensor<?xf32>) -> ()
+  %dys86 = tensor.cast %dyf85 : tensor<?xf32> to tensor<40xf32>
+  %dy87 = tensor.expand_shape %dys86 [[0, 1]] output_shape [5, 8] : tensor<40xf32> into tensor<5x8xf32>
+  %res88:2 = call @case_7(%x82, %ws84, %dy87) : (tensor<5x8xf32>, tensor<8xf32>, tensor<5x8xf32>) -> (tensor<5x8xf32>, tensor<8xf32>)
+  %rf89 = tensor.collapse_shape %res88#0 [[0, 1]] : tensor<5x8xf32> into tensor<40xf32>
+  %rd90 = tensor.cast %rf89 : tensor<40xf32> to tensor<?xf32>
   call @dump(%rd90) : (tensor<?xf32>) -> ()
-  %xf91_n = arith.constant 40 : index
-  %xf91_s = arith.constant 0.3 : f32
-  %xf91_c = arith.constant 1.0 : f32
-  %xf91_o = arith.constant 0.1 : f32
-  %xf91 = call @gen(%xf91_n, %xf91_s, %xf91_c, %xf91_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf91) : (tensor<?xf32>) -> ()
-  %xs92 = tensor.cast %xf91 : tensor<?xf32> to tensor<40xf32>
-  %x93 = tensor.expand_shape %xs92 [[0, 1]] output_shape [5, 8] : tensor<40xf32> into tensor<5x8xf32>
-  %wf94_n = arith.constant 8 : index
-  %wf94_s = arith.constant 1.1 : f32
-  %wf94_c = arith.constant 0.5 : f32
-  %wf94_o = arith.constant 1.0 : f32
-  %wf94 = call @gen(%wf94_n, %wf94_s, %wf94_c, %wf94_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf94) : (tensor<?xf32>) -> ()
-  %ws95 = tensor.cast %wf94 : tensor<?xf32> to tensor<8xf32>
-  %dyf96_n = arith.constant 40 : index
-  %dyf96_s = arith.constant 5.3 : f32
-  %dyf96_c = arith.constant 0.8 : f32
-  %dyf96_o = arith.constant 0.0 : f32
-  %dyf96 = call @gen(%dyf96_n, %dyf96_s, %dyf96_c, %dyf96_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf96) : (tensor<?xf32>) -> ()
-  %dys97 = tensor.cast %dyf96 : tensor<?xf32> to tensor<40xf32>
-  %dy98 = tensor.expand_shape %dys97 [[0, 1]] output_shape [5, 8] : tensor<40xf32> into tensor<5x8xf32>
-  %res99:2 = call @case_7(%x93, %ws95, %dy98) : (tensor<5x8xf32>, tensor<8xf32>, tensor<5x8xf32>) -> (tensor<5x8xf32>, tensor<8xf32>)
-  %rf100 = tensor.collapse_shape %res99#0 [[0, 1]] : tensor<5x8xf32> into tensor<40xf32>
-  %rd101 = tensor.cast %rf100 : tensor<40xf32> to tensor<?xf32>
-  call @dump(%rd101) : (tensor<?xf32>) -> ()
-  %rd103 = tensor.cast %res99#1 : tensor<8xf32> to tensor<?xf32>
+  %rd92 = tensor.cast %res88#1 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd92) : (tensor<?xf32>) -> ()
+  %xf93_n = arith.constant 24 : index
+  %xf93_s = arith.constant 0.3 : f32
+  %xf93_c = arith.constant 1.0 : f32
+  %xf93_o = arith.constant 0.1 : f32
+  %xf93 = call @gen(%xf93_n, %xf93_s, %xf93_c, %xf93_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf93) : (tensor<?xf32>) -> ()
+  %xs94 = tensor.cast %xf93 : tensor<?xf32> to tensor<24xf32>
+  %x95 = tensor.expand_shape %xs94 [[0, 1, 2]] output_shape [2, 2, 6] : tensor<24xf32> into tensor<2x2x6xf32>
+  %wf96_n = arith.constant 6 : index
+  %wf96_s = arith.constant 1.1 : f32
+  %wf96_c = arith.constant 0.5 : f32
+  %wf96_o = arith.constant 1.0 : f32
+  %wf96 = call @gen(%wf96_n, %wf96_s, %wf96_c, %wf96_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf96) : (tensor<?xf32>) -> ()
+  %ws97 = tensor.cast %wf96 : tensor<?xf32> to tensor<6xf32>
+  %dyf98_n = arith.constant 24 : index
+  %dyf98_s = arith.constant 5.3 : f32
+  %dyf98_c = arith.constant 0.8 : f32
+  %dyf98_o = arith.constant 0.0 : f32
+  %dyf98 = call @gen(%dyf98_n, %dyf98_s, %dyf98_c, %dyf98_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf98) : (tensor<?xf32>) -> ()
+  %dys99 = tensor.cast %dyf98 : tensor<?xf32> to tensor<24xf32>
+  %dy100 = tensor.expand_shape %dys99 [[0, 1, 2]] output_shape [2, 2, 6] : tensor<24xf32> into tensor<2x2x6xf32>
+  %res101:2 = call @case_8(%x95, %ws97, %dy100) : (tensor<2x2x6xf32>, tensor<6xf32>, tensor<2x2x6xf32>) -> (tensor<2x2x6xf32>, tensor<6xf32>)
+  %rf102 = tensor.collapse_shape %res101#0 [[0, 1, 2]] : tensor<2x2x6xf32> into tensor<24xf32>
+  %rd103 = tensor.cast %rf102 : tensor<24xf32> to tensor<?xf32>
   call @dump(%rd103) : (tensor<?xf32>) -> ()
-  %xf104_n = arith.constant 24 : index
-  %xf104_s = arith.constant 0.3 : f32
-  %xf104_c = arith.constant 1.0 : f32
-  %xf104_o = arith.constant 0.1 : f32
-  %xf104 = call @gen(%xf104_n, %xf104_s, %xf104_c, %xf104_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf104) : (tensor<?xf32>) -> ()
-  %xs105 = tensor.cast %xf104 : tensor<?xf32> to tensor<24xf32>
-  %x106 = tensor.expand_shape %xs105 [[0, 1, 2]] output_shape [2, 2, 6] : tensor<24xf32> into tensor<2x2x6xf32>
-  %wf107_n = arith.constant 6 : index
-  %wf107_s = arith.constant 1.1 : f32
-  %wf107_c = arith.constant 0.5 : f32
-  %wf107_o = arith.constant 1.0 : f32
-  %wf107 = call @gen(%wf107_n, %wf107_s, %wf107_c, %wf107_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf107) : (tensor<?xf32>) -> ()
-  %ws108 = tensor.cast %wf107 : tensor<?xf32> to tensor<6xf32>
-  %dyf109_n = arith.constant 24 : index
-  %dyf109_s = arith.constant 5.3 : f32
-  %dyf109_c = arith.constant 0.8 : f32
-  %dyf109_o = arith.constant 0.0 : f32
-  %dyf109 = call @gen(%dyf109_n, %dyf109_s, %dyf109_c, %dyf109_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf109) : (tensor<?xf32>) -> ()
-  %dys110 = tensor.cast %dyf109 : tensor<?xf32> to tensor<24xf32>
-  %dy111 = tensor.expand_shape %dys110 [[0, 1, 2]] output_shape [2, 2, 6] : tensor<24xf32> into tensor<2x2x6xf32>
-  %res112:2 = call @case_8(%x106, %ws108, %dy111) : (tensor<2x2x6xf32>, tensor<6xf32>, tensor<2x2x6xf32>) -> (tensor<2x2x6xf32>, tensor<6xf32>)
-  %rf113 = tensor.collapse_shape %res112#0 [[0, 1, 2]] : tensor<2x2x6xf32> into tensor<24xf32>
-  %rd114 = tensor.cast %rf113 : tensor<24xf32> to tensor<?xf32>
+  %rd105 = tensor.cast %res101#1 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd105) : (tensor<?xf32>) -> ()
+  %xf106_n = arith.constant 5 : index
+  %xf106_s = arith.constant 0.3 : f32
+  %xf106_c = arith.constant 1.0 : f32
+  %xf106_o = arith.constant 0.1 : f32
+  %xf106 = call @gen(%xf106_n, %xf106_s, %xf106_c, %xf106_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf106) : (tensor<?xf32>) -> ()
+  %xs107 = tensor.cast %xf106 : tensor<?xf32> to tensor<5xf32>
+  %wf108_n = arith.constant 5 : index
+  %wf108_s = arith.constant 1.1 : f32
+  %wf108_c = arith.constant 0.5 : f32
+  %wf108_o = arith.constant 1.0 : f32
+  %wf108 = call @gen(%wf108_n, %wf108_s, %wf108_c, %wf108_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf108) : (tensor<?xf32>) -> ()
+  %ws109 = tensor.cast %wf108 : tensor<?xf32> to tensor<5xf32>
+  %dyf110_n = arith.constant 5 : index
+  %dyf110_s = arith.constant 5.3 : f32
+  %dyf110_c = arith.constant 0.8 : f32
+  %dyf110_o = arith.constant 0.0 : f32
+  %dyf110 = call @gen(%dyf110_n, %dyf110_s, %dyf110_c, %dyf110_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf110) : (tensor<?xf32>) -> ()
+  %dys111 = tensor.cast %dyf110 : tensor<?xf32> to tensor<5xf32>
+  %res112:2 = call @case_9(%xs107, %ws109, %dys111) : (tensor<5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<5xf32>, tensor<5xf32>)
+  %rd114 = tensor.cast %res112#0 : tensor<5xf32> to tensor<?xf32>
   call @dump(%rd114) : (tensor<?xf32>) -> ()
-  %rd116 = tensor.cast %res112#1 : tensor<6xf32> to tensor<?xf32>
+  %rd116 = tensor.cast %res112#1 : tensor<5xf32> to tensor<?xf32>
   call @dump(%rd116) : (tensor<?xf32>) -> ()
-  %xf117_n = arith.constant 5 : index
+  %xf117_n = arith.constant 48 : index
   %xf117_s = arith.constant 0.3 : f32
   %xf117_c = arith.constant 1.0 : f32
   %xf117_o = arith.constant 0.1 : f32
   %xf117 = call @gen(%xf117_n, %xf117_s, %xf117_c, %xf117_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf117) : (tensor<?xf32>) -> ()
-  %xs118 = tensor.cast %xf117 : tensor<?xf32> to tensor<5xf32>
-  %wf119_n = arith.constant 5 : index
-  %wf119_s = arith.constant 1.1 : f32
-  %wf119_c = arith.constant 0.5 : f32
-  %wf119_o = arith.constant 1.0 : f32
-  %wf119 = call @gen(%wf119_n, %wf119_s, %wf119_c, %wf119_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf119) : (tensor<?xf32>) -> ()
-  %ws120 = tensor.cast %wf119 : tensor<?xf32> to tensor<5xf32>
-  %dyf121_n = arith.constant 5 : index
-  %dyf121_s = arith.constant 5.3 : f32
-  %dyf121_c = arith.constant 0.8 : f32
-  %dyf121_o = arith.constant 0.0 : f32
-  %dyf121 = call @gen(%dyf121_n, %dyf121_s, %dyf121_c, %dyf121_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf121) : (tensor<?xf32>) -> ()
-  %dys122 = tensor.cast %dyf121 : tensor<?xf32> to tensor<5xf32>
-  %res123:2 = call @case_9(%xs118, %ws120, %dys122) : (tensor<5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<5xf32>, tensor<5xf32>)
-  %rd125 = tensor.cast %res123#0 : tensor<5xf32> to tensor<?xf32>
-  call @dump(%rd125) : (tensor<?xf32>) -> ()
-  %rd127 = tensor.cast %res123#1 : tensor<5xf32> to tensor<?xf32>
-  call @dump(%rd127) : (tensor<?xf32>) -> ()
-  %xf128_n = arith.constant 48 : index
-  %xf128_s = arith.constant 0.3 : f32
-  %xf128_c = arith.constant 1.0 : f32
-  %xf128_o = arith.constant 0.1 : f32
-  %xf128 = call @gen(%xf128_n, %xf128_s, %xf128_c, %xf128_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb129 = call @to_bf16(%xf128) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp130 = call @from_bf16(%xb129) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp130) : (tensor<?xf32>) -> ()
-  %xs131 = tensor.cast %xb129 : tensor<?xbf16> to tensor<48xbf16>
-  %x132 = tensor.expand_shape %xs131 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %wf133_n = arith.constant 16 : index
-  %wf133_s = arith.constant 1.1 : f32
-  %wf133_c = arith.constant 0.5 : f32
-  %wf133_o = arith.constant 1.0 : f32
-  %wf133 = call @gen(%wf133_n, %wf133_s, %wf133_c, %wf133_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf133) : (tensor<?xf32>) -> ()
-  %ws134 = tensor.cast %wf133 : tensor<?xf32> to tensor<16xf32>
-  %dyf135_n = arith.constant 48 : index
-  %dyf135_s = arith.constant 5.3 : f32
-  %dyf135_c = arith.constant 0.8 : f32
-  %dyf135_o = arith.constant 0.0 : f32
-  %dyf135 = call @gen(%dyf135_n, %dyf135_s, %dyf135_c, %dyf135_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %dyb136 = call @to_bf16(%dyf135) : (tensor<?xf32>) -> tensor<?xbf16>
-  %dyp137 = call @from_bf16(%dyb136) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%dyp137) : (tensor<?xf32>) -> ()
-  %dys138 = tensor.cast %dyb136 : tensor<?xbf16> to tensor<48xbf16>
-  %dy139 = tensor.expand_shape %dys138 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %res140:2 = call @case_10(%x132, %ws134, %dy139) : (tensor<3x16xbf16>, tensor<16xf32>, tensor<3x16xbf16>) -> (tensor<3x16xbf16>, tensor<16xf32>)
-  %rf141 = tensor.collapse_shape %res140#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
-  %rd142 = tensor.cast %rf141 : tensor<48xbf16> to tensor<?xbf16>
-  %re143 = call @from_bf16(%rd142) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re143) : (tensor<?xf32>) -> ()
-  %rd145 = tensor.cast %res140#1 : tensor<16xf32> to tensor<?xf32>
-  call @dump(%rd145) : (tensor<?xf32>) -> ()
-  %xf146_n = arith.constant 32 : index
-  %xf146_s = arith.constant 0.3 : f32
-  %xf146_c = arith.constant 1.0 : f32
-  %xf146_o = arith.constant 0.1 : f32
-  %xf146 = call @gen(%xf146_n, %xf146_s, %xf146_c, %xf146_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb147 = call @to_bf16(%xf146) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp148 = call @from_bf16(%xb147) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp148) : (tensor<?xf32>) -> ()
-  %xs149 = tensor.cast %xb147 : tensor<?xbf16> to tensor<32xbf16>
-  %x150 = tensor.expand_shape %xs149 [[0, 1]] output_shape [4, 8] : tensor<32xbf16> into tensor<4x8xbf16>
-  %wf151_n = arith.constant 8 : index
-  %wf151_s = arith.constant 1.1 : f32
-  %wf151_c = arith.constant 0.5 : f32
-  %wf151_o = arith.constant 1.0 : f32
-  %wf151 = call @gen(%wf151_n, %wf151_s, %wf151_c, %wf151_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %wb152 = call @to_bf16(%wf151) : (tensor<?xf32>) -> tensor<?xbf16>
-  %wp153 = call @from_bf16(%wb152) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%wp153) : (tensor<?xf32>) -> ()
-  %ws154 = tensor.cast %wb152 : tensor<?xbf16> to tensor<8xbf16>
-  %dyf155_n = arith.constant 32 : index
-  %dyf155_s = arith.constant 5.3 : f32
-  %dyf155_c = arith.constant 0.8 : f32
-  %dyf155_o = arith.constant 0.0 : f32
-  %dyf155 = call @gen(%dyf155_n, %dyf155_s, %dyf155_c, %dyf155_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %dyb156 = call @to_bf16(%dyf155) : (tensor<?xf32>) -> tensor<?xbf16>
-  %dyp157 = call @from_bf16(%dyb156) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%dyp157) : (tensor<?xf32>) -> ()
-  %dys158 = tensor.cast %dyb156 : tensor<?xbf16> to tensor<32xbf16>
-  %dy159 = tensor.expand_shape %dys158 [[0, 1]] output_shape [4, 8] : tensor<32xbf16> into tensor<4x8xbf16>
-  %res160:2 = call @case_11(%x150, %ws154, %dy159) : (tensor<4x8xbf16>, tensor<8xbf16>, tensor<4x8xbf16>) -> (tensor<4x8xbf16>, tensor<8xbf16>)
-  %rf161 = tensor.collapse_shape %res160#0 [[0, 1]] : tensor<4x8xbf16> into tensor<32xbf16>
-  %rd162 = tensor.cast %rf161 : tensor<32xbf16> to tensor<?xbf16>
-  %re163 = call @from_bf16(%rd162) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re163) : (tensor<?xf32>) -> ()
-  %rd165 = tensor.cast %res160#1 : tensor<8xbf16> to tensor<?xbf16>
-  %re166 = call @from_bf16(%rd165) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re166) : (tensor<?xf32>) -> ()
-  %xf167_n = arith.constant 15 : index
-  %xf167_s = arith.constant 0.3 : f32
-  %xf167_c = arith.constant 1.0 : f32
-  %xf167_o = arith.constant 0.1 : f32
-  %xf167 = call @gen(%xf167_n, %xf167_s, %xf167_c, %xf167_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf167) : (tensor<?xf32>) -> ()
-  %xs168 = tensor.cast %xf167 : tensor<?xf32> to tensor<15xf32>
-  %x169 = tensor.expand_shape %xs168 [[0, 1]] output_shape [3, 5] : tensor<15xf32> into tensor<3x5xf32>
-  %xd170 = tensor.cast %x169 : tensor<3x5xf32> to tensor<?x?xf32>
-  %wf171_n = arith.constant 5 : index
-  %wf171_s = arith.constant 1.1 : f32
-  %wf171_c = arith.constant 0.5 : f32
-  %wf171_o = arith.constant 1.0 : f32
-  %wf171 = call @gen(%wf171_n, %wf171_s, %wf171_c, %wf171_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf171) : (tensor<?xf32>) -> ()
-  %ws172 = tensor.cast %wf171 : tensor<?xf32> to tensor<5xf32>
-  %wd173 = tensor.cast %ws172 : tensor<5xf32> to tensor<?xf32>
-  %dyf174_n = arith.constant 15 : index
-  %dyf174_s = arith.constant 5.3 : f32
-  %dyf174_c = arith.constant 0.8 : f32
-  %dyf174_o = arith.constant 0.0 : f32
-  %dyf174 = call @gen(%dyf174_n, %dyf174_s, %dyf174_c, %dyf174_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf174) : (tensor<?xf32>) -> ()
-  %dys175 = tensor.cast %dyf174 : tensor<?xf32> to tensor<15xf32>
-  %dy176 = tensor.expand_shape %dys175 [[0, 1]] output_shape [3, 5] : tensor<15xf32> into tensor<3x5xf32>
-  %dyd177 = tensor.cast %dy176 : tensor<3x5xf32> to tensor<?x?xf32>
-  %res178:2 = call @case_12(%xd170, %wd173, %dyd177) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
-  %rs179 = tensor.cast %res178#0 : tensor<?x?xf32> to tensor<3x5xf32>
-  %rf180 = tensor.collapse_shape %rs179 [[0, 1]] : tensor<3x5xf32> into tensor<15xf32>
-  %rd181 = tensor.cast %rf180 : tensor<15xf32> to tensor<?xf32>
-  call @dump(%rd181) : (tensor<?xf32>) -> ()
-  %rs182 = tensor.cast %res178#1 : tensor<?xf32> to tensor<5xf32>
-  %rd184 = tensor.cast %rs182 : tensor<5xf32> to tensor<?xf32>
-  call @dump(%rd184) : (tensor<?xf32>) -> ()
-  %xf185_n = arith.constant 12 : index
-  %xf185_s = arith.constant 0.3 : f32
-  %xf185_c = arith.constant 1.0 : f32
-  %xf185_o = arith.constant 0.1 : f32
-  %xf185 = call @gen(%xf185_n, %xf185_s, %xf185_c, %xf185_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp186 = arith.constant 0.0 : f32
-  %spi187 = arith.constant 4 : index
-  %xf188 = tensor.insert %sp186 into %xf185[%spi187] : tensor<?xf32>
-  %spi189 = arith.constant 5 : index
-  %xf190 = tensor.insert %sp186 into %xf188[%spi189] : tensor<?xf32>
-  %spi191 = arith.constant 6 : index
-  %xf192 = tensor.insert %sp186 into %xf190[%spi191] : tensor<?xf32>
-  %spi193 = arith.constant 7 : index
-  %xf194 = tensor.insert %sp186 into %xf192[%spi193] : tensor<?xf32>
-  call @dump(%xf194) : (tensor<?xf32>) -> ()
-  %xs195 = tensor.cast %xf194 : tensor<?xf32> to tensor<12xf32>
-  %x196 = tensor.expand_shape %xs195 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
-  %wf197_n = arith.constant 4 : index
-  %wf197_s = arith.constant 1.1 : f32
-  %wf197_c = arith.constant 0.5 : f32
-  %wf197_o = arith.constant 1.0 : f32
-  %wf197 = call @gen(%wf197_n, %wf197_s, %wf197_c, %wf197_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf197) : (tensor<?xf32>) -> ()
-  %ws198 = tensor.cast %wf197 : tensor<?xf32> to tensor<4xf32>
-  %dyf199_n = arith.constant 12 : index
-  %dyf199_s = arith.constant 5.3 : f32
-  %dyf199_c = arith.constant 0.8 : f32
-  %dyf199_o = arith.constant 0.0 : f32
-  %dyf199 = call @gen(%dyf199_n, %dyf199_s, %dyf199_c, %dyf199_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf199) : (tensor<?xf32>) -> ()
-  %dys200 = tensor.cast %dyf199 : tensor<?xf32> to tensor<12xf32>
-  %dy201 = tensor.expand_shape %dys200 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
-  %res202:2 = call @case_13(%x196, %ws198, %dy201) : (tensor<3x4xf32>, tensor<4xf32>, tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>)
-  %rf203 = tensor.collapse_shape %res202#0 [[0, 1]] : tensor<3x4xf32> into tensor<12xf32>
-  %rd204 = tensor.cast %rf203 : tensor<12xf32> to tensor<?xf32>
-  call @dump(%rd204) : (tensor<?xf32>) -> ()
-  %rd206 = tensor.cast %res202#1 : tensor<4xf32> to tensor<?xf32>
-  call @dump(%rd206) : (tensor<?xf32>) -> ()
-  %xf207_n = arith.constant 5000 : index
-  %xf207_s = arith.constant 0.3 : f32
-  %xf207_c = arith.constant 1.0 : f32
-  %xf207_o = arith.constant 0.1 : f32
-  %xf207 = call @gen(%xf207_n, %xf207_s, %xf207_c, %xf207_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf207) : (tensor<?xf32>) -> ()
-  %xs208 = tensor.cast %xf207 : tensor<?xf32> to tensor<5000xf32>
-  %x209 = tensor.expand_shape %xs208 [[0, 1]] output_shape [5, 1000] : tensor<5000xf32> into tensor<5x1000xf32>
-  %wf210_n = arith.constant 1000 : index
-  %wf210_s = arith.constant 1.1 : f32
-  %wf210_c = arith.constant 0.5 : f32
-  %wf210_o = arith.constant 1.0 : f32
-  %wf210 = call @gen(%wf210_n, %wf210_s, %wf210_c, %wf210_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf210) : (tensor<?xf32>) -> ()
-  %ws211 = tensor.cast %wf210 : tensor<?xf32> to tensor<1000xf32>
-  %res212:2 = call @case_14(%x209, %ws211) : (tensor<5x1000xf32>, tensor<1000xf32>) -> (tensor<5x1000xf32>, tensor<5xf32>)
-  %rf213 = tensor.collapse_shape %res212#0 [[0, 1]] : tensor<5x1000xf32> into tensor<5000xf32>
-  %rd214 = tensor.cast %rf213 : tensor<5000xf32> to tensor<?xf32>
-  call @dump(%rd214) : (tensor<?xf32>) -> ()
-  %rd216 = tensor.cast %res212#1 : tensor<5xf32> to tensor<?xf32>
-  call @dump(%rd216) : (tensor<?xf32>) -> ()
-  %xf217_n = arith.constant 12291 : index
-  %xf217_s = arith.constant 0.3 : f32
-  %xf217_c = arith.constant 1.0 : f32
-  %xf217_o = arith.constant 0.1 : f32
-  %xf217 = call @gen(%xf217_n, %xf217_s, %xf217_c, %xf217_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb218 = call @to_bf16(%xf217) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp219 = call @from_bf16(%xb218) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp219) : (tensor<?xf32>) -> ()
-  %xs220 = tensor.cast %xb218 : tensor<?xbf16> to tensor<12291xbf16>
-  %x221 = tensor.expand_shape %xs220 [[0, 1]] output_shape [3, 4097] : tensor<12291xbf16> into tensor<3x4097xbf16>
-  %wf222_n = arith.constant 4097 : index
-  %wf222_s = arith.constant 1.1 : f32
-  %wf222_c = arith.constant 0.5 : f32
-  %wf222_o = arith.constant 1.0 : f32
-  %wf222 = call @gen(%wf222_n, %wf222_s, %wf222_c, %wf222_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %wb223 = call @to_bf16(%wf222) : (tensor<?xf32>) -> tensor<?xbf16>
-  %wp224 = call @from_bf16(%wb223) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%wp224) : (tensor<?xf32>) -> ()
-  %ws225 = tensor.cast %wb223 : tensor<?xbf16> to tensor<4097xbf16>
-  %res226:1 = call @case_15(%x221, %ws225) : (tensor<3x4097xbf16>, tensor<4097xbf16>) -> (tensor<3x4097xbf16>)
-  %rf227 = tensor.collapse_shape %res226#0 [[0, 1]] : tensor<3x4097xbf16> into tensor<12291xbf16>
-  %rd228 = tensor.cast %rf227 : tensor<12291xbf16> to tensor<?xbf16>
-  %re229 = call @from_bf16(%rd228) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re229) : (tensor<?xf32>) -> ()
-  %xf230_n = arith.constant 7000 : index
-  %xf230_s = arith.constant 0.3 : f32
-  %xf230_c = arith.constant 1.0 : f32
-  %xf230_o = arith.constant 0.1 : f32
-  %xf230 = call @gen(%xf230_n, %xf230_s, %xf230_c, %xf230_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf230) : (tensor<?xf32>) -> ()
-  %xs231 = tensor.cast %xf230 : tensor<?xf32> to tensor<7000xf32>
-  %x232 = tensor.expand_shape %xs231 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
-  %wf233_n = arith.constant 1000 : index
-  %wf233_s = arith.constant 1.1 : f32
-  %wf233_c = arith.constant 0.5 : f32
-  %wf233_o = arith.constant 1.0 : f32
-  %wf233 = call @gen(%wf233_n, %wf233_s, %wf233_c, %wf233_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf233) : (tensor<?xf32>) -> ()
-  %ws234 = tensor.cast %wf233 : tensor<?xf32> to tensor<1000xf32>
-  %dyf235_n = arith.constant 7000 : index
-  %dyf235_s = arith.constant 5.3 : f32
-  %dyf235_c = arith.constant 0.8 : f32
-  %dyf235_o = arith.constant 0.0 : f32
-  %dyf235 = call @gen(%dyf235_n, %dyf235_s, %dyf235_c, %dyf235_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf235) : (tensor<?xf32>) -> ()
-  %dys236 = tensor.cast %dyf235 : tensor<?xf32> to tensor<7000xf32>
-  %dy237 = tensor.expand_shape %dys236 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
-  %res238:2 = call @case_16(%x232, %ws234, %dy237) : (tensor<7x1000xf32>, tensor<1000xf32>, tensor<7x1000xf32>) -> (tensor<7x1000xf32>, tensor<1000xf32>)
-  %rf239 = tensor.collapse_shape %res238#0 [[0, 1]] : tensor<7x1000xf32> into tensor<7000xf32>
-  %rd240 = tensor.cast %rf239 : tensor<7000xf32> to tensor<?xf32>
-  call @dump(%rd240) : (tensor<?xf32>) -> ()
-  %rd242 = tensor.cast %res238#1 : tensor<1000xf32> to tensor<?xf32>
-  call @dump(%rd242) : (tensor<?xf32>) -> ()
-  %xf243_n = arith.constant 12291 : index
-  %xf243_s = arith.constant 0.3 : f32
-  %xf243_c = arith.constant 1.0 : f32
-  %xf243_o = arith.constant 0.1 : f32
-  %xf243 = call @gen(%xf243_n, %xf243_s, %xf243_c, %xf243_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf243) : (tensor<?xf32>) -> ()
-  %xs244 = tensor.cast %xf243 : tensor<?xf32> to tensor<12291xf32>
-  %x245 = tensor.expand_shape %xs244 [[0, 1]] output_shape [3, 4097] : tensor<12291xf32> into tensor<3x4097xf32>
-  %wf246_n = arith.constant 4097 : index
-  %wf246_s = arith.constant 1.1 : f32
-  %wf246_c = arith.constant 0.5 : f32
-  %wf246_o = arith.constant 1.0 : f32
-  %wf246 = call @gen(%wf246_n, %wf246_s, %wf246_c, %wf246_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf246) : (tensor<?xf32>) -> ()
-  %ws247 = tensor.cast %wf246 : tensor<?xf32> to tensor<4097xf32>
-  %dyf248_n = arith.constant 12291 : index
-  %dyf248_s = arith.constant 5.3 : f32
-  %dyf248_c = arith.constant 0.8 : f32
-  %dyf248_o = arith.constant 0.0 : f32
-  %dyf248 = call @gen(%dyf248_n, %dyf248_s, %dyf248_c, %dyf248_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf248) : (tensor<?xf32>) -> ()
-  %dys249 = tensor.cast %dyf248 : tensor<?xf32> to tensor<12291xf32>
-  %dy250 = tensor.expand_shape %dys249 [[0, 1]] output_shape [3, 4097] : tensor<12291xf32> into tensor<3x4097xf32>
-  %res251:2 = call @case_17(%x245, %ws247, %dy250) : (tensor<3x4097xf32>, tensor<4097xf32>, tensor<3x4097xf32>) -> (tensor<3x4097xf32>, tensor<4097xf32>)
-  %rf252 = tensor.collapse_shape %res251#0 [[0, 1]] : tensor<3x4097xf32> into tensor<12291xf32>
-  %rd253 = tensor.cast %rf252 : tensor<12291xf32> to tensor<?xf32>
-  call @dump(%rd253) : (tensor<?xf32>) -> ()
-  %rd255 = tensor.cast %res251#1 : tensor<4097xf32> to tensor<?xf32>
+  %xb118 = call @to_bf16(%xf117) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp119 = call @from_bf16(%xb118) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp119) : (tensor<?xf32>) -> ()
+  %xs120 = tensor.cast %xb118 : tensor<?xbf16> to tensor<48xbf16>
+  %x121 = tensor.expand_shape %xs120 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %wf122_n = arith.constant 16 : index
+  %wf122_s = arith.constant 1.1 : f32
+  %wf122_c = arith.constant 0.5 : f32
+  %wf122_o = arith.constant 1.0 : f32
+  %wf122 = call @gen(%wf122_n, %wf122_s, %wf122_c, %wf122_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf122) : (tensor<?xf32>) -> ()
+  %ws123 = tensor.cast %wf122 : tensor<?xf32> to tensor<16xf32>
+  %dyf124_n = arith.constant 48 : index
+  %dyf124_s = arith.constant 5.3 : f32
+  %dyf124_c = arith.constant 0.8 : f32
+  %dyf124_o = arith.constant 0.0 : f32
+  %dyf124 = call @gen(%dyf124_n, %dyf124_s, %dyf124_c, %dyf124_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb125 = call @to_bf16(%dyf124) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp126 = call @from_bf16(%dyb125) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp126) : (tensor<?xf32>) -> ()
+  %dys127 = tensor.cast %dyb125 : tensor<?xbf16> to tensor<48xbf16>
+  %dy128 = tensor.expand_shape %dys127 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %res129:2 = call @case_10(%x121, %ws123, %dy128) : (tensor<3x16xbf16>, tensor<16xf32>, tensor<3x16xbf16>) -> (tensor<3x16xbf16>, tensor<16xf32>)
+  %rf130 = tensor.collapse_shape %res129#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
+  %rd131 = tensor.cast %rf130 : tensor<48xbf16> to tensor<?xbf16>
+  %re132 = call @from_bf16(%rd131) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re132) : (tensor<?xf32>) -> ()
+  %rd134 = tensor.cast %res129#1 : tensor<16xf32> to tensor<?xf32>
+  call @dump(%rd134) : (tensor<?xf32>) -> ()
+  %xf135_n = arith.constant 32 : index
+  %xf135_s = arith.constant 0.3 : f32
+  %xf135_c = arith.constant 1.0 : f32
+  %xf135_o = arith.constant 0.1 : f32
+  %xf135 = call @gen(%xf135_n, %xf135_s, %xf135_c, %xf135_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb136 = call @to_bf16(%xf135) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp137 = call @from_bf16(%xb136) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp137) : (tensor<?xf32>) -> ()
+  %xs138 = tensor.cast %xb136 : tensor<?xbf16> to tensor<32xbf16>
+  %x139 = tensor.expand_shape %xs138 [[0, 1]] output_shape [4, 8] : tensor<32xbf16> into tensor<4x8xbf16>
+  %wf140_n = arith.constant 8 : index
+  %wf140_s = arith.constant 1.1 : f32
+  %wf140_c = arith.constant 0.5 : f32
+  %wf140_o = arith.constant 1.0 : f32
+  %wf140 = call @gen(%wf140_n, %wf140_s, %wf140_c, %wf140_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %wb141 = call @to_bf16(%wf140) : (tensor<?xf32>) -> tensor<?xbf16>
+  %wp142 = call @from_bf16(%wb141) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%wp142) : (tensor<?xf32>) -> ()
+  %ws143 = tensor.cast %wb141 : tensor<?xbf16> to tensor<8xbf16>
+  %dyf144_n = arith.constant 32 : index
+  %dyf144_s = arith.constant 5.3 : f32
+  %dyf144_c = arith.constant 0.8 : f32
+  %dyf144_o = arith.constant 0.0 : f32
+  %dyf144 = call @gen(%dyf144_n, %dyf144_s, %dyf144_c, %dyf144_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb145 = call @to_bf16(%dyf144) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp146 = call @from_bf16(%dyb145) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp146) : (tensor<?xf32>) -> ()
+  %dys147 = tensor.cast %dyb145 : tensor<?xbf16> to tensor<32xbf16>
+  %dy148 = tensor.expand_shape %dys147 [[0, 1]] output_shape [4, 8] : tensor<32xbf16> into tensor<4x8xbf16>
+  %res149:2 = call @case_11(%x139, %ws143, %dy148) : (tensor<4x8xbf16>, tensor<8xbf16>, tensor<4x8xbf16>) -> (tensor<4x8xbf16>, tensor<8xbf16>)
+  %rf150 = tensor.collapse_shape %res149#0 [[0, 1]] : tensor<4x8xbf16> into tensor<32xbf16>
+  %rd151 = tensor.cast %rf150 : tensor<32xbf16> to tensor<?xbf16>
+  %re152 = call @from_bf16(%rd151) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re152) : (tensor<?xf32>) -> ()
+  %rd154 = tensor.cast %res149#1 : tensor<8xbf16> to tensor<?xbf16>
+  %re155 = call @from_bf16(%rd154) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re155) : (tensor<?xf32>) -> ()
+  %xf156_n = arith.constant 15 : index
+  %xf156_s = arith.constant 0.3 : f32
+  %xf156_c = arith.constant 1.0 : f32
+  %xf156_o = arith.constant 0.1 : f32
+  %xf156 = call @gen(%xf156_n, %xf156_s, %xf156_c, %xf156_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf156) : (tensor<?xf32>) -> ()
+  %xs157 = tensor.cast %xf156 : tensor<?xf32> to tensor<15xf32>
+  %x158 = tensor.expand_shape %xs157 [[0, 1]] output_shape [3, 5] : tensor<15xf32> into tensor<3x5xf32>
+  %xd159 = tensor.cast %x158 : tensor<3x5xf32> to tensor<?x?xf32>
+  %wf160_n = arith.constant 5 : index
+  %wf160_s = arith.constant 1.1 : f32
+  %wf160_c = arith.constant 0.5 : f32
+  %wf160_o = arith.constant 1.0 : f32
+  %wf160 = call @gen(%wf160_n, %wf160_s, %wf160_c, %wf160_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf160) : (tensor<?xf32>) -> ()
+  %ws161 = tensor.cast %wf160 : tensor<?xf32> to tensor<5xf32>
+  %wd162 = tensor.cast %ws161 : tensor<5xf32> to tensor<?xf32>
+  %dyf163_n = arith.constant 15 : index
+  %dyf163_s = arith.constant 5.3 : f32
+  %dyf163_c = arith.constant 0.8 : f32
+  %dyf163_o = arith.constant 0.0 : f32
+  %dyf163 = call @gen(%dyf163_n, %dyf163_s, %dyf163_c, %dyf163_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf163) : (tensor<?xf32>) -> ()
+  %dys164 = tensor.cast %dyf163 : tensor<?xf32> to tensor<15xf32>
+  %dy165 = tensor.expand_shape %dys164 [[0, 1]] output_shape [3, 5] : tensor<15xf32> into tensor<3x5xf32>
+  %dyd166 = tensor.cast %dy165 : tensor<3x5xf32> to tensor<?x?xf32>
+  %res167:2 = call @case_12(%xd159, %wd162, %dyd166) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
+  %rs168 = tensor.cast %res167#0 : tensor<?x?xf32> to tensor<3x5xf32>
+  %rf169 = tensor.collapse_shape %rs168 [[0, 1]] : tensor<3x5xf32> into tensor<15xf32>
+  %rd170 = tensor.cast %rf169 : tensor<15xf32> to tensor<?xf32>
+  call @dump(%rd170) : (tensor<?xf32>) -> ()
+  %rs171 = tensor.cast %res167#1 : tensor<?xf32> to tensor<5xf32>
+  %rd173 = tensor.cast %rs171 : tensor<5xf32> to tensor<?xf32>
+  call @dump(%rd173) : (tensor<?xf32>) -> ()
+  %xf174_n = arith.constant 12 : index
+  %xf174_s = arith.constant 0.3 : f32
+  %xf174_c = arith.constant 1.0 : f32
+  %xf174_o = arith.constant 0.1 : f32
+  %xf174 = call @gen(%xf174_n, %xf174_s, %xf174_c, %xf174_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp175 = arith.constant dense<0.0> : tensor<4xf32>
+  %xf176 = tensor.insert_slice %sp175 into %xf174[4] [4] [1] : tensor<4xf32> into tensor<?xf32>
+  call @dump(%xf176) : (tensor<?xf32>) -> ()
+  %xs177 = tensor.cast %xf176 : tensor<?xf32> to tensor<12xf32>
+  %x178 = tensor.expand_shape %xs177 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
+  %wf179_n = arith.constant 4 : index
+  %wf179_s = arith.constant 1.1 : f32
+  %wf179_c = arith.constant 0.5 : f32
+  %wf179_o = arith.constant 1.0 : f32
+  %wf179 = call @gen(%wf179_n, %wf179_s, %wf179_c, %wf179_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf179) : (tensor<?xf32>) -> ()
+  %ws180 = tensor.cast %wf179 : tensor<?xf32> to tensor<4xf32>
+  %dyf181_n = arith.constant 12 : index
+  %dyf181_s = arith.constant 5.3 : f32
+  %dyf181_c = arith.constant 0.8 : f32
+  %dyf181_o = arith.constant 0.0 : f32
+  %dyf181 = call @gen(%dyf181_n, %dyf181_s, %dyf181_c, %dyf181_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf181) : (tensor<?xf32>) -> ()
+  %dys182 = tensor.cast %dyf181 : tensor<?xf32> to tensor<12xf32>
+  %dy183 = tensor.expand_shape %dys182 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
+  %res184:2 = call @case_13(%x178, %ws180, %dy183) : (tensor<3x4xf32>, tensor<4xf32>, tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>)
+  %rf185 = tensor.collapse_shape %res184#0 [[0, 1]] : tensor<3x4xf32> into tensor<12xf32>
+  %rd186 = tensor.cast %rf185 : tensor<12xf32> to tensor<?xf32>
+  call @dump(%rd186) : (tensor<?xf32>) -> ()
+  %rd188 = tensor.cast %res184#1 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd188) : (tensor<?xf32>) -> ()
+  %xf189_n = arith.constant 5000 : index
+  %xf189_s = arith.constant 0.3 : f32
+  %xf189_c = arith.constant 1.0 : f32
+  %xf189_o = arith.constant 0.1 : f32
+  %xf189 = call @gen(%xf189_n, %xf189_s, %xf189_c, %xf189_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf189) : (tensor<?xf32>) -> ()
+  %xs190 = tensor.cast %xf189 : tensor<?xf32> to tensor<5000xf32>
+  %x191 = tensor.expand_shape %xs190 [[0, 1]] output_shape [5, 1000] : tensor<5000xf32> into tensor<5x1000xf32>
+  %wf192_n = arith.constant 1000 : index
+  %wf192_s = arith.constant 1.1 : f32
+  %wf192_c = arith.constant 0.5 : f32
+  %wf192_o = arith.constant 1.0 : f32
+  %wf192 = call @gen(%wf192_n, %wf192_s, %wf192_c, %wf192_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf192) : (tensor<?xf32>) -> ()
+  %ws193 = tensor.cast %wf192 : tensor<?xf32> to tensor<1000xf32>
+  %res194:2 = call @case_14(%x191, %ws193) : (tensor<5x1000xf32>, tensor<1000xf32>) -> (tensor<5x1000xf32>, tensor<5xf32>)
+  %rf195 = tensor.collapse_shape %res194#0 [[0, 1]] : tensor<5x1000xf32> into tensor<5000xf32>
+  %rd196 = tensor.cast %rf195 : tensor<5000xf32> to tensor<?xf32>
+  call @dump(%rd196) : (tensor<?xf32>) -> ()
+  %rd198 = tensor.cast %res194#1 : tensor<5xf32> to tensor<?xf32>
+  call @dump(%rd198) : (tensor<?xf32>) -> ()
+  %xf199_n = arith.constant 12291 : index
+  %xf199_s = arith.constant 0.3 : f32
+  %xf199_c = arith.constant 1.0 : f32
+  %xf199_o = arith.constant 0.1 : f32
+  %xf199 = call @gen(%xf199_n, %xf199_s, %xf199_c, %xf199_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb200 = call @to_bf16(%xf199) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp201 = call @from_bf16(%xb200) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp201) : (tensor<?xf32>) -> ()
+  %xs202 = tensor.cast %xb200 : tensor<?xbf16> to tensor<12291xbf16>
+  %x203 = tensor.expand_shape %xs202 [[0, 1]] output_shape [3, 4097] : tensor<12291xbf16> into tensor<3x4097xbf16>
+  %wf204_n = arith.constant 4097 : index
+  %wf204_s = arith.constant 1.1 : f32
+  %wf204_c = arith.constant 0.5 : f32
+  %wf204_o = arith.constant 1.0 : f32
+  %wf204 = call @gen(%wf204_n, %wf204_s, %wf204_c, %wf204_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %wb205 = call @to_bf16(%wf204) : (tensor<?xf32>) -> tensor<?xbf16>
+  %wp206 = call @from_bf16(%wb205) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%wp206) : (tensor<?xf32>) -> ()
+  %ws207 = tensor.cast %wb205 : tensor<?xbf16> to tensor<4097xbf16>
+  %res208:1 = call @case_15(%x203, %ws207) : (tensor<3x4097xbf16>, tensor<4097xbf16>) -> (tensor<3x4097xbf16>)
+  %rf209 = tensor.collapse_shape %res208#0 [[0, 1]] : tensor<3x4097xbf16> into tensor<12291xbf16>
+  %rd210 = tensor.cast %rf209 : tensor<12291xbf16> to tensor<?xbf16>
+  %re211 = call @from_bf16(%rd210) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re211) : (tensor<?xf32>) -> ()
+  %xf212_n = arith.constant 7000 : index
+  %xf212_s = arith.constant 0.3 : f32
+  %xf212_c = arith.constant 1.0 : f32
+  %xf212_o = arith.constant 0.1 : f32
+  %xf212 = call @gen(%xf212_n, %xf212_s, %xf212_c, %xf212_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf212) : (tensor<?xf32>) -> ()
+  %xs213 = tensor.cast %xf212 : tensor<?xf32> to tensor<7000xf32>
+  %x214 = tensor.expand_shape %xs213 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
+  %wf215_n = arith.constant 1000 : index
+  %wf215_s = arith.constant 1.1 : f32
+  %wf215_c = arith.constant 0.5 : f32
+  %wf215_o = arith.constant 1.0 : f32
+  %wf215 = call @gen(%wf215_n, %wf215_s, %wf215_c, %wf215_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf215) : (tensor<?xf32>) -> ()
+  %ws216 = tensor.cast %wf215 : tensor<?xf32> to tensor<1000xf32>
+  %dyf217_n = arith.constant 7000 : index
+  %dyf217_s = arith.constant 5.3 : f32
+  %dyf217_c = arith.constant 0.8 : f32
+  %dyf217_o = arith.constant 0.0 : f32
+  %dyf217 = call @gen(%dyf217_n, %dyf217_s, %dyf217_c, %dyf217_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf217) : (tensor<?xf32>) -> ()
+  %dys218 = tensor.cast %dyf217 : tensor<?xf32> to tensor<7000xf32>
+  %dy219 = tensor.expand_shape %dys218 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
+  %res220:2 = call @case_16(%x214, %ws216, %dy219) : (tensor<7x1000xf32>, tensor<1000xf32>, tensor<7x1000xf32>) -> (tensor<7x1000xf32>, tensor<1000xf32>)
+  %rf221 = tensor.collapse_shape %res220#0 [[0, 1]] : tensor<7x1000xf32> into tensor<7000xf32>
+  %rd222 = tensor.cast %rf221 : tensor<7000xf32> to tensor<?xf32>
+  call @dump(%rd222) : (tensor<?xf32>) -> ()
+  %rd224 = tensor.cast %res220#1 : tensor<1000xf32> to tensor<?xf32>
+  call @dump(%rd224) : (tensor<?xf32>) -> ()
+  %xf225_n = arith.constant 12291 : index
+  %xf225_s = arith.constant 0.3 : f32
+  %xf225_c = arith.constant 1.0 : f32
+  %xf225_o = arith.constant 0.1 : f32
+  %xf225 = call @gen(%xf225_n, %xf225_s, %xf225_c, %xf225_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf225) : (tensor<?xf32>) -> ()
+  %xs226 = tensor.cast %xf225 : tensor<?xf32> to tensor<12291xf32>
+  %x227 = tensor.expand_shape %xs226 [[0, 1]] output_shape [3, 4097] : tensor<12291xf32> into tensor<3x4097xf32>
+  %wf228_n = arith.constant 4097 : index
+  %wf228_s = arith.constant 1.1 : f32
+  %wf228_c = arith.constant 0.5 : f32
+  %wf228_o = arith.constant 1.0 : f32
+  %wf228 = call @gen(%wf228_n, %wf228_s, %wf228_c, %wf228_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf228) : (tensor<?xf32>) -> ()
+  %ws229 = tensor.cast %wf228 : tensor<?xf32> to tensor<4097xf32>
+  %dyf230_n = arith.constant 12291 : index
+  %dyf230_s = arith.constant 5.3 : f32
+  %dyf230_c = arith.constant 0.8 : f32
+  %dyf230_o = arith.constant 0.0 : f32
+  %dyf230 = call @gen(%dyf230_n, %dyf230_s, %dyf230_c, %dyf230_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf230) : (tensor<?xf32>) -> ()
+  %dys231 = tensor.cast %dyf230 : tensor<?xf32> to tensor<12291xf32>
+  %dy232 = tensor.expand_shape %dys231 [[0, 1]] output_shape [3, 4097] : tensor<12291xf32> into tensor<3x4097xf32>
+  %res233:2 = call @case_17(%x227, %ws229, %dy232) : (tensor<3x4097xf32>, tensor<4097xf32>, tensor<3x4097xf32>) -> (tensor<3x4097xf32>, tensor<4097xf32>)
+  %rf234 = tensor.collapse_shape %res233#0 [[0, 1]] : tensor<3x4097xf32> into tensor<12291xf32>
+  %rd235 = tensor.cast %rf234 : tensor<12291xf32> to tensor<?xf32>
+  call @dump(%rd235) : (tensor<?xf32>) -> ()
+  %rd237 = tensor.cast %res233#1 : tensor<4097xf32> to tensor<?xf32>
+  call @dump(%rd237) : (tensor<?xf32>) -> ()
+  %xf238_n = arith.constant 1500 : index
+  %xf238_s = arith.constant 0.3 : f32
+  %xf238_c = arith.constant 1.0 : f32
+  %xf238_o = arith.constant 0.1 : f32
+  %xf238 = call @gen(%xf238_n, %xf238_s, %xf238_c, %xf238_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf238) : (tensor<?xf32>) -> ()
+  %xs239 = tensor.cast %xf238 : tensor<?xf32> to tensor<1500xf32>
+  %x240 = tensor.expand_shape %xs239 [[0, 1]] output_shape [5, 300] : tensor<1500xf32> into tensor<5x300xf32>
+  %xd241 = tensor.cast %x240 : tensor<5x300xf32> to tensor<?x?xf32>
+  %wf242_n = arith.constant 300 : index
+  %wf242_s = arith.constant 1.1 : f32
+  %wf242_c = arith.constant 0.5 : f32
+  %wf242_o = arith.constant 1.0 : f32
+  %wf242 = call @gen(%wf242_n, %wf242_s, %wf242_c, %wf242_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf242) : (tensor<?xf32>) -> ()
+  %ws243 = tensor.cast %wf242 : tensor<?xf32> to tensor<300xf32>
+  %wd244 = tensor.cast %ws243 : tensor<300xf32> to tensor<?xf32>
+  %dyf245_n = arith.constant 1500 : index
+  %dyf245_s = arith.constant 5.3 : f32
+  %dyf245_c = arith.constant 0.8 : f32
+  %dyf245_o = arith.constant 0.0 : f32
+  %dyf245 = call @gen(%dyf245_n, %dyf245_s, %dyf245_c, %dyf245_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf245) : (tensor<?xf32>) -> ()
+  %dys246 = tensor.cast %dyf245 : tensor<?xf32> to tensor<1500xf32>
+  %dy247 = tensor.expand_shape %dys246 [[0, 1]] output_shape [5, 300] : tensor<1500xf32> into tensor<5x300xf32>
+  %dyd248 = tensor.cast %dy247 : tensor<5x300xf32> to tensor<?x?xf32>
+  %res249:2 = call @case_18(%xd241, %wd244, %dyd248) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
+  %rs250 = tensor.cast %res249#0 : tensor<?x?xf32> to tensor<5x300xf32>
+  %rf251 = tensor.collapse_shape %rs250 [[0, 1]] : tensor<5x300xf32> into tensor<1500xf32>
+  %rd252 = tensor.cast %rf251 : tensor<1500xf32> to tensor<?xf32>
+  call @dump(%rd252) : (tensor<?xf32>) -> ()
+  %rs253 = tensor.cast %res249#1 : tensor<?xf32> to tensor<300xf32>
+  %rd255 = tensor.cast %rs253 : tensor<300xf32> to tensor<?xf32>
   call @dump(%rd255) : (tensor<?xf32>) -> ()
-  %xf256_n = arith.constant 1500 : index
-  %xf256_s = arith.constant 0.3 : f32
-  %xf256_c = arith.constant 1.0 : f32
-  %xf256_o = arith.constant 0.1 : f32
-  %xf256 = call @gen(%xf256_n, %xf256_s, %xf256_c, %xf256_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf256) : (tensor<?xf32>) -> ()
-  %xs257 = tensor.cast %xf256 : tensor<?xf32> to tensor<1500xf32>
-  %x258 = tensor.expand_shape %xs257 [[0, 1]] output_shape [5, 300] : tensor<1500xf32> into tensor<5x300xf32>
-  %xd259 = tensor.cast %x258 : tensor<5x300xf32> to tensor<?x?xf32>
-  %wf260_n = arith.constant 300 : index
-  %wf260_s = arith.constant 1.1 : f32
-  %wf260_c = arith.constant 0.5 : f32
-  %wf260_o = arith.constant 1.0 : f32
-  %wf260 = call @gen(%wf260_n, %wf260_s, %wf260_c, %wf260_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%wf260) : (tensor<?xf32>) -> ()
-  %ws261 = tensor.cast %wf260 : tensor<?xf32> to tensor<300xf32>
-  %wd262 = tensor.cast %ws261 : tensor<300xf32> to tensor<?xf32>
-  %dyf263_n = arith.constant 1500 : index
-  %dyf263_s = arith.constant 5.3 : f32
-  %dyf263_c = arith.constant 0.8 : f32
-  %dyf263_o = arith.constant 0.0 : f32
-  %dyf263 = call @gen(%dyf263_n, %dyf263_s, %dyf263_c, %dyf263_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf263) : (tensor<?xf32>) -> ()
-  %dys264 = tensor.cast %dyf263 : tensor<?xf32> to tensor<1500xf32>
-  %dy265 = tensor.expand_shape %dys264 [[0, 1]] output_shape [5, 300] : tensor<1500xf32> into tensor<5x300xf32>
-  %dyd266 = tensor.cast %dy265 : tensor<5x300xf32> to tensor<?x?xf32>
-  %res267:2 = call @case_18(%xd259, %wd262, %dyd266) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
-  %rs268 = tensor.cast %res267#0 : tensor<?x?xf32> to tensor<5x300xf32>
-  %rf269 = tensor.collapse_shape %rs268 [[0, 1]] : tensor<5x300xf32> into tensor<1500xf32>
-  %rd270 = tensor.cast %rf269 : tensor<1500xf32> to tensor<?xf32>
-  call @dump(%rd270) : (tensor<?xf32>) -> ()
-  %rs271 = tensor.cast %res267#1 : tensor<?xf32> to tensor<300xf32>
-  %rd273 = tensor.cast %rs271 : tensor<300xf32> to tensor<?xf32>
-  call @dump(%rd273) : (tensor<?xf32>) -> ()
   return
 }

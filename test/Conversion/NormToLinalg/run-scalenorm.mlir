@@ -216,926 +216,487 @@ func.func @main() {
   %xf12_c = arith.constant 1.0 : f32
   %xf12_o = arith.constant 0.1 : f32
   %xf12 = call @gen(%xf12_n, %xf12_s, %xf12_c, %xf12_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp13 = arith.constant 0.0 : f32
-  %spi14 = arith.constant 0 : index
-  %xf15 = tensor.insert %sp13 into %xf12[%spi14] : tensor<?xf32>
-  %spi16 = arith.constant 1 : index
-  %xf17 = tensor.insert %sp13 into %xf15[%spi16] : tensor<?xf32>
-  %spi18 = arith.constant 2 : index
-  %xf19 = tensor.insert %sp13 into %xf17[%spi18] : tensor<?xf32>
-  %spi20 = arith.constant 3 : index
-  %xf21 = tensor.insert %sp13 into %xf19[%spi20] : tensor<?xf32>
-  %spi22 = arith.constant 4 : index
-  %xf23 = tensor.insert %sp13 into %xf21[%spi22] : tensor<?xf32>
-  %sp24 = arith.constant 0x7FC00000 : f32
-  %spi25 = arith.constant 10 : index
-  %xf26 = tensor.insert %sp24 into %xf23[%spi25] : tensor<?xf32>
-  %spi27 = arith.constant 11 : index
-  %xf28 = tensor.insert %sp24 into %xf26[%spi27] : tensor<?xf32>
-  %spi29 = arith.constant 12 : index
-  %xf30 = tensor.insert %sp24 into %xf28[%spi29] : tensor<?xf32>
-  %spi31 = arith.constant 13 : index
-  %xf32 = tensor.insert %sp24 into %xf30[%spi31] : tensor<?xf32>
-  %spi33 = arith.constant 14 : index
-  %xf34 = tensor.insert %sp24 into %xf32[%spi33] : tensor<?xf32>
-  call @dump(%xf34) : (tensor<?xf32>) -> ()
-  %xs35 = tensor.cast %xf34 : tensor<?xf32> to tensor<20xf32>
-  %x36 = tensor.expand_shape %xs35 [[0, 1]] output_shape [4, 5] : tensor<20xf32> into tensor<4x5xf32>
-  %gf37_n = arith.constant 1 : index
-  %gf37_s = arith.constant 0.4 : f32
-  %gf37_c = arith.constant 0.5 : f32
-  %gf37_o = arith.constant 2.0 : f32
-  %gf37 = call @gen(%gf37_n, %gf37_s, %gf37_c, %gf37_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf37) : (tensor<?xf32>) -> ()
-  %gs38 = tensor.cast %gf37 : tensor<?xf32> to tensor<1xf32>
-  %g39 = tensor.collapse_shape %gs38 [] : tensor<1xf32> into tensor<f32>
-  %res40:2 = call @case_1(%x36, %g39) : (tensor<4x5xf32>, tensor<f32>) -> (tensor<4x5xf32>, tensor<4xf32>)
-  %rf41 = tensor.collapse_shape %res40#0 [[0, 1]] : tensor<4x5xf32> into tensor<20xf32>
-  %rd42 = tensor.cast %rf41 : tensor<20xf32> to tensor<?xf32>
-  call @dump(%rd42) : (tensor<?xf32>) -> ()
-  %rd44 = tensor.cast %res40#1 : tensor<4xf32> to tensor<?xf32>
-  call @dump(%rd44) : (tensor<?xf32>) -> ()
-  %xf45_n = arith.constant 8 : index
-  %xf45_s = arith.constant 0.3 : f32
-  %xf45_c = arith.constant 1.0 : f32
-  %xf45_o = arith.constant 0.1 : f32
-  %xf45 = call @gen(%xf45_n, %xf45_s, %xf45_c, %xf45_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp46 = arith.constant 0x7F800000 : f32
-  %spi47 = arith.constant 5 : index
-  %xf48 = tensor.insert %sp46 into %xf45[%spi47] : tensor<?xf32>
-  call @dump(%xf48) : (tensor<?xf32>) -> ()
-  %xs49 = tensor.cast %xf48 : tensor<?xf32> to tensor<8xf32>
-  %x50 = tensor.expand_shape %xs49 [[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
-  %gf51_n = arith.constant 1 : index
-  %gf51_s = arith.constant 0.4 : f32
-  %gf51_c = arith.constant 0.5 : f32
-  %gf51_o = arith.constant 2.0 : f32
-  %gf51 = call @gen(%gf51_n, %gf51_s, %gf51_c, %gf51_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf51) : (tensor<?xf32>) -> ()
-  %gs52 = tensor.cast %gf51 : tensor<?xf32> to tensor<1xf32>
-  %g53 = tensor.collapse_shape %gs52 [] : tensor<1xf32> into tensor<f32>
-  %res54:1 = call @case_2(%x50, %g53) : (tensor<2x4xf32>, tensor<f32>) -> (tensor<2x4xf32>)
-  %rf55 = tensor.collapse_shape %res54#0 [[0, 1]] : tensor<2x4xf32> into tensor<8xf32>
-  %rd56 = tensor.cast %rf55 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd56) : (tensor<?xf32>) -> ()
-  %xf57_n = arith.constant 6 : index
-  %xf57_s = arith.constant 0.3 : f32
-  %xf57_c = arith.constant 1.0 : f32
-  %xf57_o = arith.constant 0.1 : f32
-  %xf57 = call @gen(%xf57_n, %xf57_s, %xf57_c, %xf57_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf57) : (tensor<?xf32>) -> ()
-  %xs58 = tensor.cast %xf57 : tensor<?xf32> to tensor<6xf32>
-  %x59 = tensor.expand_shape %xs58 [[0, 1, 2]] output_shape [2, 3, 1] : tensor<6xf32> into tensor<2x3x1xf32>
-  %gf60_n = arith.constant 1 : index
-  %gf60_s = arith.constant 0.4 : f32
-  %gf60_c = arith.constant 0.5 : f32
-  %gf60_o = arith.constant 2.0 : f32
-  %gf60 = call @gen(%gf60_n, %gf60_s, %gf60_c, %gf60_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf60) : (tensor<?xf32>) -> ()
-  %gs61 = tensor.cast %gf60 : tensor<?xf32> to tensor<1xf32>
-  %g62 = tensor.collapse_shape %gs61 [] : tensor<1xf32> into tensor<f32>
-  %res63:2 = call @case_3(%x59, %g62) : (tensor<2x3x1xf32>, tensor<f32>) -> (tensor<2x3x1xf32>, tensor<6xf32>)
-  %rf64 = tensor.collapse_shape %res63#0 [[0, 1, 2]] : tensor<2x3x1xf32> into tensor<6xf32>
-  %rd65 = tensor.cast %rf64 : tensor<6xf32> to tensor<?xf32>
-  call @dump(%rd65) : (tensor<?xf32>) -> ()
-  %rd67 = tensor.cast %res63#1 : tensor<6xf32> to tensor<?xf32>
-  call @dump(%rd67) : (tensor<?xf32>) -> ()
-  %xf68_n = arith.constant 7 : index
-  %xf68_s = arith.constant 0.3 : f32
-  %xf68_c = arith.constant 1.0 : f32
-  %xf68_o = arith.constant 0.1 : f32
-  %xf68 = call @gen(%xf68_n, %xf68_s, %xf68_c, %xf68_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf68) : (tensor<?xf32>) -> ()
-  %xs69 = tensor.cast %xf68 : tensor<?xf32> to tensor<7xf32>
-  %gf70_n = arith.constant 1 : index
-  %gf70_s = arith.constant 0.4 : f32
-  %gf70_c = arith.constant 0.5 : f32
-  %gf70_o = arith.constant 2.0 : f32
-  %gf70 = call @gen(%gf70_n, %gf70_s, %gf70_c, %gf70_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf70) : (tensor<?xf32>) -> ()
-  %gs71 = tensor.cast %gf70 : tensor<?xf32> to tensor<1xf32>
-  %g72 = tensor.collapse_shape %gs71 [] : tensor<1xf32> into tensor<f32>
-  %res73:2 = call @case_4(%xs69, %g72) : (tensor<7xf32>, tensor<f32>) -> (tensor<7xf32>, tensor<1xf32>)
-  %rd75 = tensor.cast %res73#0 : tensor<7xf32> to tensor<?xf32>
-  call @dump(%rd75) : (tensor<?xf32>) -> ()
-  %rd77 = tensor.cast %res73#1 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd77) : (tensor<?xf32>) -> ()
-  %xf78_n = arith.constant 48 : index
-  %xf78_s = arith.constant 0.3 : f32
-  %xf78_c = arith.constant 1.0 : f32
-  %xf78_o = arith.constant 0.1 : f32
-  %xf78 = call @gen(%xf78_n, %xf78_s, %xf78_c, %xf78_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb79 = call @to_bf16(%xf78) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp80 = call @from_bf16(%xb79) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp80) : (tensor<?xf32>) -> ()
-  %xs81 = tensor.cast %xb79 : tensor<?xbf16> to tensor<48xbf16>
-  %x82 = tensor.expand_shape %xs81 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %gf83_n = arith.constant 1 : index
-  %gf83_s = arith.constant 0.4 : f32
-  %gf83_c = arith.constant 0.5 : f32
-  %gf83_o = arith.constant 2.0 : f32
-  %gf83 = call @gen(%gf83_n, %gf83_s, %gf83_c, %gf83_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf83) : (tensor<?xf32>) -> ()
-  %gs84 = tensor.cast %gf83 : tensor<?xf32> to tensor<1xf32>
-  %g85 = tensor.collapse_shape %gs84 [] : tensor<1xf32> into tensor<f32>
-  %res86:1 = call @case_5(%x82, %g85) : (tensor<3x16xbf16>, tensor<f32>) -> (tensor<3x16xbf16>)
-  %rf87 = tensor.collapse_shape %res86#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
-  %rd88 = tensor.cast %rf87 : tensor<48xbf16> to tensor<?xbf16>
-  %re89 = call @from_bf16(%rd88) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re89) : (tensor<?xf32>) -> ()
-  %xf90_n = arith.constant 18 : index
-  %xf90_s = arith.constant 0.3 : f32
-  %xf90_c = arith.constant 1.0 : f32
-  %xf90_o = arith.constant 0.1 : f32
-  %xf90 = call @gen(%xf90_n, %xf90_s, %xf90_c, %xf90_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf90) : (tensor<?xf32>) -> ()
-  %xs91 = tensor.cast %xf90 : tensor<?xf32> to tensor<18xf32>
-  %x92 = tensor.expand_shape %xs91 [[0, 1]] output_shape [3, 6] : tensor<18xf32> into tensor<3x6xf32>
-  %xd93 = tensor.cast %x92 : tensor<3x6xf32> to tensor<?x?xf32>
-  %gf94_n = arith.constant 1 : index
-  %gf94_s = arith.constant 0.4 : f32
-  %gf94_c = arith.constant 0.5 : f32
-  %gf94_o = arith.constant 2.0 : f32
-  %gf94 = call @gen(%gf94_n, %gf94_s, %gf94_c, %gf94_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf94) : (tensor<?xf32>) -> ()
-  %gs95 = tensor.cast %gf94 : tensor<?xf32> to tensor<1xf32>
-  %g96 = tensor.collapse_shape %gs95 [] : tensor<1xf32> into tensor<f32>
-  %res97:2 = call @case_6(%xd93, %g96) : (tensor<?x?xf32>, tensor<f32>) -> (tensor<?x?xf32>, tensor<?xf32>)
-  %rs98 = tensor.cast %res97#0 : tensor<?x?xf32> to tensor<3x6xf32>
-  %rf99 = tensor.collapse_shape %rs98 [[0, 1]] : tensor<3x6xf32> into tensor<18xf32>
-  %rd100 = tensor.cast %rf99 : tensor<18xf32> to tensor<?xf32>
-  call @dump(%rd100) : (tensor<?xf32>) -> ()
-  %rs101 = tensor.cast %res97#1 : tensor<?xf32> to tensor<3xf32>
-  %rd103 = tensor.cast %rs101 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd103) : (tensor<?xf32>) -> ()
-  %xf104_n = arith.constant 32 : index
-  %xf104_s = arith.constant 0.3 : f32
-  %xf104_c = arith.constant 1.0 : f32
-  %xf104_o = arith.constant 0.1 : f32
-  %xf104 = call @gen(%xf104_n, %xf104_s, %xf104_c, %xf104_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf104) : (tensor<?xf32>) -> ()
-  %xs105 = tensor.cast %xf104 : tensor<?xf32> to tensor<32xf32>
-  %x106 = tensor.expand_shape %xs105 [[0, 1]] output_shape [4, 8] : tensor<32xf32> into tensor<4x8xf32>
-  %gf107_n = arith.constant 1 : index
-  %gf107_s = arith.constant 0.4 : f32
-  %gf107_c = arith.constant 0.5 : f32
-  %gf107_o = arith.constant 2.0 : f32
-  %gf107 = call @gen(%gf107_n, %gf107_s, %gf107_c, %gf107_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf107) : (tensor<?xf32>) -> ()
-  %gs108 = tensor.cast %gf107 : tensor<?xf32> to tensor<1xf32>
-  %g109 = tensor.collapse_shape %gs108 [] : tensor<1xf32> into tensor<f32>
-  %dyf110_n = arith.constant 32 : index
-  %dyf110_s = arith.constant 5.3 : f32
-  %dyf110_c = arith.constant 0.8 : f32
-  %dyf110_o = arith.constant 0.0 : f32
-  %dyf110 = call @gen(%dyf110_n, %dyf110_s, %dyf110_c, %dyf110_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf110) : (tensor<?xf32>) -> ()
-  %dys111 = tensor.cast %dyf110 : tensor<?xf32> to tensor<32xf32>
-  %dy112 = tensor.expand_shape %dys111 [[0, 1]] output_shape [4, 8] : tensor<32xf32> into tensor<4x8xf32>
-  %res113:2 = call @case_7(%x106, %g109, %dy112) : (tensor<4x8xf32>, tensor<f32>, tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<f32>)
-  %rf114 = tensor.collapse_shape %res113#0 [[0, 1]] : tensor<4x8xf32> into tensor<32xf32>
-  %rd115 = tensor.cast %rf114 : tensor<32xf32> to tensor<?xf32>
+  %sp13 = arith.constant dense<0.0> : tensor<5xf32>
+  %xf14 = tensor.insert_slice %sp13 into %xf12[0] [5] [1] : tensor<5xf32> into tensor<?xf32>
+  %sp15 = arith.constant dense<0x7FC00000> : tensor<5xf32>
+  %xf16 = tensor.insert_slice %sp15 into %xf14[10] [5] [1] : tensor<5xf32> into tensor<?xf32>
+  call @dump(%xf16) : (tensor<?xf32>) -> ()
+  %xs17 = tensor.cast %xf16 : tensor<?xf32> to tensor<20xf32>
+  %x18 = tensor.expand_shape %xs17 [[0, 1]] output_shape [4, 5] : tensor<20xf32> into tensor<4x5xf32>
+  %gf19_n = arith.constant 1 : index
+  %gf19_s = arith.constant 0.4 : f32
+  %gf19_c = arith.constant 0.5 : f32
+  %gf19_o = arith.constant 2.0 : f32
+  %gf19 = call @gen(%gf19_n, %gf19_s, %gf19_c, %gf19_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf19) : (tensor<?xf32>) -> ()
+  %gs20 = tensor.cast %gf19 : tensor<?xf32> to tensor<1xf32>
+  %g21 = tensor.collapse_shape %gs20 [] : tensor<1xf32> into tensor<f32>
+  %res22:2 = call @case_1(%x18, %g21) : (tensor<4x5xf32>, tensor<f32>) -> (tensor<4x5xf32>, tensor<4xf32>)
+  %rf23 = tensor.collapse_shape %res22#0 [[0, 1]] : tensor<4x5xf32> into tensor<20xf32>
+  %rd24 = tensor.cast %rf23 : tensor<20xf32> to tensor<?xf32>
+  call @dump(%rd24) : (tensor<?xf32>) -> ()
+  %rd26 = tensor.cast %res22#1 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd26) : (tensor<?xf32>) -> ()
+  %xf27_n = arith.constant 8 : index
+  %xf27_s = arith.constant 0.3 : f32
+  %xf27_c = arith.constant 1.0 : f32
+  %xf27_o = arith.constant 0.1 : f32
+  %xf27 = call @gen(%xf27_n, %xf27_s, %xf27_c, %xf27_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp28 = arith.constant 0x7F800000 : f32
+  %spi29 = arith.constant 5 : index
+  %xf30 = tensor.insert %sp28 into %xf27[%spi29] : tensor<?xf32>
+  call @dump(%xf30) : (tensor<?xf32>) -> ()
+  %xs31 = tensor.cast %xf30 : tensor<?xf32> to tensor<8xf32>
+  %x32 = tensor.expand_shape %xs31 [[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
+  %gf33_n = arith.constant 1 : index
+  %gf33_s = arith.constant 0.4 : f32
+  %gf33_c = arith.constant 0.5 : f32
+  %gf33_o = arith.constant 2.0 : f32
+  %gf33 = call @gen(%gf33_n, %gf33_s, %gf33_c, %gf33_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf33) : (tensor<?xf32>) -> ()
+  %gs34 = tensor.cast %gf33 : tensor<?xf32> to tensor<1xf32>
+  %g35 = tensor.collapse_shape %gs34 [] : tensor<1xf32> into tensor<f32>
+  %res36:1 = call @case_2(%x32, %g35) : (tensor<2x4xf32>, tensor<f32>) -> (tensor<2x4xf32>)
+  %rf37 = tensor.collapse_shape %res36#0 [[0, 1]] : tensor<2x4xf32> into tensor<8xf32>
+  %rd38 = tensor.cast %rf37 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd38) : (tensor<?xf32>) -> ()
+  %xf39_n = arith.constant 6 : index
+  %xf39_s = arith.constant 0.3 : f32
+  %xf39_c = arith.constant 1.0 : f32
+  %xf39_o = arith.constant 0.1 : f32
+  %xf39 = call @gen(%xf39_n, %xf39_s, %xf39_c, %xf39_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf39) : (tensor<?xf32>) -> ()
+  %xs40 = tensor.cast %xf39 : tensor<?xf32> to tensor<6xf32>
+  %x41 = tensor.expand_shape %xs40 [[0, 1, 2]] output_shape [2, 3, 1] : tensor<6xf32> into tensor<2x3x1xf32>
+  %gf42_n = arith.constant 1 : index
+  %gf42_s = arith.constant 0.4 : f32
+  %gf42_c = arith.constant 0.5 : f32
+  %gf42_o = arith.constant 2.0 : f32
+  %gf42 = call @gen(%gf42_n, %gf42_s, %gf42_c, %gf42_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf42) : (tensor<?xf32>) -> ()
+  %gs43 = tensor.cast %gf42 : tensor<?xf32> to tensor<1xf32>
+  %g44 = tensor.collapse_shape %gs43 [] : tensor<1xf32> into tensor<f32>
+  %res45:2 = call @case_3(%x41, %g44) : (tensor<2x3x1xf32>, tensor<f32>) -> (tensor<2x3x1xf32>, tensor<6xf32>)
+  %rf46 = tensor.collapse_shape %res45#0 [[0, 1, 2]] : tensor<2x3x1xf32> into tensor<6xf32>
+  %rd47 = tensor.cast %rf46 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd47) : (tensor<?xf32>) -> ()
+  %rd49 = tensor.cast %res45#1 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd49) : (tensor<?xf32>) -> ()
+  %xf50_n = arith.constant 7 : index
+  %xf50_s = arith.constant 0.3 : f32
+  %xf50_c = arith.constant 1.0 : f32
+  %xf50_o = arith.constant 0.1 : f32
+  %xf50 = call @gen(%xf50_n, %xf50_s, %xf50_c, %xf50_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf50) : (tensor<?xf32>) -> ()
+  %xs51 = tensor.cast %xf50 : tensor<?xf32> to tensor<7xf32>
+  %gf52_n = arith.constant 1 : index
+  %gf52_s = arith.constant 0.4 : f32
+  %gf52_c = arith.constant 0.5 : f32
+  %gf52_o = arith.constant 2.0 : f32
+  %gf52 = call @gen(%gf52_n, %gf52_s, %gf52_c, %gf52_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf52) : (tensor<?xf32>) -> ()
+  %gs53 = tensor.cast %gf52 : tensor<?xf32> to tensor<1xf32>
+  %g54 = tensor.collapse_shape %gs53 [] : tensor<1xf32> into tensor<f32>
+  %res55:2 = call @case_4(%xs51, %g54) : (tensor<7xf32>, tensor<f32>) -> (tensor<7xf32>, tensor<1xf32>)
+  %rd57 = tensor.cast %res55#0 : tensor<7xf32> to tensor<?xf32>
+  call @dump(%rd57) : (tensor<?xf32>) -> ()
+  %rd59 = tensor.cast %res55#1 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd59) : (tensor<?xf32>) -> ()
+  %xf60_n = arith.constant 48 : index
+  %xf60_s = arith.constant 0.3 : f32
+  %xf60_c = arith.constant 1.0 : f32
+  %xf60_o = arith.constant 0.1 : f32
+  %xf60 = call @gen(%xf60_n, %xf60_s, %xf60_c, %xf60_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb61 = call @to_bf16(%xf60) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp62 = call @from_bf16(%xb61) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp62) : (tensor<?xf32>) -> ()
+  %xs63 = tensor.cast %xb61 : tensor<?xbf16> to tensor<48xbf16>
+  %x64 = tensor.expand_shape %xs63 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %gf65_n = arith.constant 1 : index
+  %gf65_s = arith.constant 0.4 : f32
+  %gf65_c = arith.constant 0.5 : f32
+  %gf65_o = arith.constant 2.0 : f32
+  %gf65 = call @gen(%gf65_n, %gf65_s, %gf65_c, %gf65_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf65) : (tensor<?xf32>) -> ()
+  %gs66 = tensor.cast %gf65 : tensor<?xf32> to tensor<1xf32>
+  %g67 = tensor.collapse_shape %gs66 [] : tensor<1xf32> into tensor<f32>
+  %res68:1 = call @case_5(%x64, %g67) : (tensor<3x16xbf16>, tensor<f32>) -> (tensor<3x16xbf16>)
+  %rf69 = tensor.collapse_shape %res68#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
+  %rd70 = tensor.cast %rf69 : tensor<48xbf16> to tensor<?xbf16>
+  %re71 = call @from_bf16(%rd70) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re71) : (tensor<?xf32>) -> ()
+  %xf72_n = arith.constant 18 : index
+  %xf72_s = arith.constant 0.3 : f32
+  %xf72_c = arith.constant 1.0 : f32
+  %xf72_o = arith.constant 0.1 : f32
+  %xf72 = call @gen(%xf72_n, %xf72_s, %xf72_c, %xf72_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf72) : (tensor<?xf32>) -> ()
+  %xs73 = tensor.cast %xf72 : tensor<?xf32> to tensor<18xf32>
+  %x74 = tensor.expand_shape %xs73 [[0, 1]] output_shape [3, 6] : tensor<18xf32> into tensor<3x6xf32>
+  %xd75 = tensor.cast %x74 : tensor<3x6xf32> to tensor<?x?xf32>
+  %gf76_n = arith.constant 1 : index
+  %gf76_s = arith.constant 0.4 : f32
+  %gf76_c = arith.constant 0.5 : f32
+  %gf76_o = arith.constant 2.0 : f32
+  %gf76 = call @gen(%gf76_n, %gf76_s, %gf76_c, %gf76_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf76) : (tensor<?xf32>) -> ()
+  %gs77 = tensor.cast %gf76 : tensor<?xf32> to tensor<1xf32>
+  %g78 = tensor.collapse_shape %gs77 [] : tensor<1xf32> into tensor<f32>
+  %res79:2 = call @case_6(%xd75, %g78) : (tensor<?x?xf32>, tensor<f32>) -> (tensor<?x?xf32>, tensor<?xf32>)
+  %rs80 = tensor.cast %res79#0 : tensor<?x?xf32> to tensor<3x6xf32>
+  %rf81 = tensor.collapse_shape %rs80 [[0, 1]] : tensor<3x6xf32> into tensor<18xf32>
+  %rd82 = tensor.cast %rf81 : tensor<18xf32> to tensor<?xf32>
+  call @dump(%rd82) : (tensor<?xf32>) -> ()
+  %rs83 = tensor.cast %res79#1 : tensor<?xf32> to tensor<3xf32>
+  %rd85 = tensor.cast %rs83 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd85) : (tensor<?xf32>) -> ()
+  %xf86_n = arith.constant 32 : index
+  %xf86_s = arith.constant 0.3 : f32
+  %xf86_c = arith.constant 1.0 : f32
+  %xf86_o = arith.constant 0.1 : f32
+  %xf86 = call @gen(%xf86_n, %xf86_s, %xf86_c, %xf86_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf86) : (tensor<?xf32>) -> ()
+  %xs87 = tensor.cast %xf86 : tensor<?xf32> to tensor<32xf32>
+  %x88 = tensor.expand_shape %xs87 [[0, 1]] output_shape [4, 8] : tensor<32xf32> into tensor<4x8xf32>
+  %gf89_n = arith.constant 1 : index
+  %gf89_s = arith.constant 0.4 : f32
+  %gf89_c = arith.constant 0.5 : f32
+  %gf89_o = arith.constant 2.0 : f32
+  %gf89 = call @gen(%gf89_n, %gf89_s, %gf89_c, %gf89_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf89) : (tensor<?xf32>) -> ()
+  %gs90 = tensor.cast %gf89 : tensor<?xf32> to tensor<1xf32>
+  %g91 = tensor.collapse_shape %gs90 [] : tensor<1xf32> into tensor<f32>
+  %dyf92_n = arith.constant 32 : index
+  %dyf92_s = arith.constant 5.3 : f32
+  %dyf92_c = arith.constant 0.8 : f32
+  %dyf92_o = arith.constant 0.0 : f32
+  %dyf92 = call @gen(%dyf92_n, %dyf92_s, %dyf92_c, %dyf92_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf92) : (tensor<?xf32>) -> ()
+  %dys93 = tensor.cast %dyf92 : tensor<?xf32> to tensor<32xf32>
+  %dy94 = tensor.expand_shape %dys93 [[0, 1]] output_shape [4, 8] : tensor<32xf32> into tensor<4x8xf32>
+  %res95:2 = call @case_7(%x88, %g91, %dy94) : (tensor<4x8xf32>, tensor<f32>, tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<f32>)
+  %rf96 = tensor.collapse_shape %res95#0 [[0, 1]] : tensor<4x8xf32> into tensor<32xf32>
+  %rd97 = tensor.cast %rf96 : tensor<32xf32> to tensor<?xf32>
+  call @dump(%rd97) : (tensor<?xf32>) -> ()
+  %rf98 = tensor.expand_shape %res95#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd99 = tensor.cast %rf98 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd99) : (tensor<?xf32>) -> ()
+  %xf100_n = arith.constant 24 : index
+  %xf100_s = arith.constant 0.3 : f32
+  %xf100_c = arith.constant 1.0 : f32
+  %xf100_o = arith.constant 0.1 : f32
+  %xf100 = call @gen(%xf100_n, %xf100_s, %xf100_c, %xf100_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp101 = arith.constant dense<0.0> : tensor<6xf32>
+  %xf102 = tensor.insert_slice %sp101 into %xf100[12] [6] [1] : tensor<6xf32> into tensor<?xf32>
+  call @dump(%xf102) : (tensor<?xf32>) -> ()
+  %xs103 = tensor.cast %xf102 : tensor<?xf32> to tensor<24xf32>
+  %x104 = tensor.expand_shape %xs103 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
+  %gf105_n = arith.constant 1 : index
+  %gf105_s = arith.constant 0.4 : f32
+  %gf105_c = arith.constant 0.5 : f32
+  %gf105_o = arith.constant 2.0 : f32
+  %gf105 = call @gen(%gf105_n, %gf105_s, %gf105_c, %gf105_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf105) : (tensor<?xf32>) -> ()
+  %gs106 = tensor.cast %gf105 : tensor<?xf32> to tensor<1xf32>
+  %g107 = tensor.collapse_shape %gs106 [] : tensor<1xf32> into tensor<f32>
+  %dyf108_n = arith.constant 24 : index
+  %dyf108_s = arith.constant 5.3 : f32
+  %dyf108_c = arith.constant 0.8 : f32
+  %dyf108_o = arith.constant 0.0 : f32
+  %dyf108 = call @gen(%dyf108_n, %dyf108_s, %dyf108_c, %dyf108_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf108) : (tensor<?xf32>) -> ()
+  %dys109 = tensor.cast %dyf108 : tensor<?xf32> to tensor<24xf32>
+  %dy110 = tensor.expand_shape %dys109 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
+  %res111:2 = call @case_8(%x104, %g107, %dy110) : (tensor<4x6xf32>, tensor<f32>, tensor<4x6xf32>) -> (tensor<4x6xf32>, tensor<f32>)
+  %rf112 = tensor.collapse_shape %res111#0 [[0, 1]] : tensor<4x6xf32> into tensor<24xf32>
+  %rd113 = tensor.cast %rf112 : tensor<24xf32> to tensor<?xf32>
+  call @dump(%rd113) : (tensor<?xf32>) -> ()
+  %rf114 = tensor.expand_shape %res111#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd115 = tensor.cast %rf114 : tensor<1xf32> to tensor<?xf32>
   call @dump(%rd115) : (tensor<?xf32>) -> ()
-  %rf116 = tensor.expand_shape %res113#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd117 = tensor.cast %rf116 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd117) : (tensor<?xf32>) -> ()
-  %xf118_n = arith.constant 24 : index
-  %xf118_s = arith.constant 0.3 : f32
-  %xf118_c = arith.constant 1.0 : f32
-  %xf118_o = arith.constant 0.1 : f32
-  %xf118 = call @gen(%xf118_n, %xf118_s, %xf118_c, %xf118_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp119 = arith.constant 0.0 : f32
-  %spi120 = arith.constant 12 : index
-  %xf121 = tensor.insert %sp119 into %xf118[%spi120] : tensor<?xf32>
-  %spi122 = arith.constant 13 : index
-  %xf123 = tensor.insert %sp119 into %xf121[%spi122] : tensor<?xf32>
-  %spi124 = arith.constant 14 : index
-  %xf125 = tensor.insert %sp119 into %xf123[%spi124] : tensor<?xf32>
-  %spi126 = arith.constant 15 : index
-  %xf127 = tensor.insert %sp119 into %xf125[%spi126] : tensor<?xf32>
-  %spi128 = arith.constant 16 : index
-  %xf129 = tensor.insert %sp119 into %xf127[%spi128] : tensor<?xf32>
-  %spi130 = arith.constant 17 : index
-  %xf131 = tensor.insert %sp119 into %xf129[%spi130] : tensor<?xf32>
-  call @dump(%xf131) : (tensor<?xf32>) -> ()
-  %xs132 = tensor.cast %xf131 : tensor<?xf32> to tensor<24xf32>
-  %x133 = tensor.expand_shape %xs132 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
-  %gf134_n = arith.constant 1 : index
-  %gf134_s = arith.constant 0.4 : f32
-  %gf134_c = arith.constant 0.5 : f32
-  %gf134_o = arith.constant 2.0 : f32
-  %gf134 = call @gen(%gf134_n, %gf134_s, %gf134_c, %gf134_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf134) : (tensor<?xf32>) -> ()
-  %gs135 = tensor.cast %gf134 : tensor<?xf32> to tensor<1xf32>
-  %g136 = tensor.collapse_shape %gs135 [] : tensor<1xf32> into tensor<f32>
-  %dyf137_n = arith.constant 24 : index
-  %dyf137_s = arith.constant 5.3 : f32
-  %dyf137_c = arith.constant 0.8 : f32
-  %dyf137_o = arith.constant 0.0 : f32
-  %dyf137 = call @gen(%dyf137_n, %dyf137_s, %dyf137_c, %dyf137_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf137) : (tensor<?xf32>) -> ()
-  %dys138 = tensor.cast %dyf137 : tensor<?xf32> to tensor<24xf32>
-  %dy139 = tensor.expand_shape %dys138 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
-  %res140:2 = call @case_8(%x133, %g136, %dy139) : (tensor<4x6xf32>, tensor<f32>, tensor<4x6xf32>) -> (tensor<4x6xf32>, tensor<f32>)
-  %rf141 = tensor.collapse_shape %res140#0 [[0, 1]] : tensor<4x6xf32> into tensor<24xf32>
-  %rd142 = tensor.cast %rf141 : tensor<24xf32> to tensor<?xf32>
-  call @dump(%rd142) : (tensor<?xf32>) -> ()
-  %rf143 = tensor.expand_shape %res140#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd144 = tensor.cast %rf143 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd144) : (tensor<?xf32>) -> ()
-  %xf145_n = arith.constant 18 : index
-  %xf145_s = arith.constant 0.3 : f32
-  %xf145_c = arith.constant 1.0 : f32
-  %xf145_o = arith.constant 0.1 : f32
-  %xf145 = call @gen(%xf145_n, %xf145_s, %xf145_c, %xf145_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp146 = arith.constant 0.0 : f32
-  %spi147 = arith.constant 0 : index
-  %xf148 = tensor.insert %sp146 into %xf145[%spi147] : tensor<?xf32>
-  %spi149 = arith.constant 1 : index
-  %xf150 = tensor.insert %sp146 into %xf148[%spi149] : tensor<?xf32>
-  %spi151 = arith.constant 2 : index
-  %xf152 = tensor.insert %sp146 into %xf150[%spi151] : tensor<?xf32>
-  %spi153 = arith.constant 3 : index
-  %xf154 = tensor.insert %sp146 into %xf152[%spi153] : tensor<?xf32>
-  %spi155 = arith.constant 4 : index
-  %xf156 = tensor.insert %sp146 into %xf154[%spi155] : tensor<?xf32>
-  %spi157 = arith.constant 5 : index
-  %xf158 = tensor.insert %sp146 into %xf156[%spi157] : tensor<?xf32>
-  call @dump(%xf158) : (tensor<?xf32>) -> ()
-  %xs159 = tensor.cast %xf158 : tensor<?xf32> to tensor<18xf32>
-  %x160 = tensor.expand_shape %xs159 [[0, 1]] output_shape [3, 6] : tensor<18xf32> into tensor<3x6xf32>
-  %gf161_n = arith.constant 1 : index
-  %gf161_s = arith.constant 0.4 : f32
-  %gf161_c = arith.constant 0.5 : f32
-  %gf161_o = arith.constant 2.0 : f32
-  %gf161 = call @gen(%gf161_n, %gf161_s, %gf161_c, %gf161_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf161) : (tensor<?xf32>) -> ()
-  %gs162 = tensor.cast %gf161 : tensor<?xf32> to tensor<1xf32>
-  %g163 = tensor.collapse_shape %gs162 [] : tensor<1xf32> into tensor<f32>
-  %dyf164_n = arith.constant 18 : index
-  %dyf164_s = arith.constant 5.3 : f32
-  %dyf164_c = arith.constant 0.8 : f32
-  %dyf164_o = arith.constant 0.0 : f32
-  %dyf164 = call @gen(%dyf164_n, %dyf164_s, %dyf164_c, %dyf164_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf164) : (tensor<?xf32>) -> ()
-  %dys165 = tensor.cast %dyf164 : tensor<?xf32> to tensor<18xf32>
-  %dy166 = tensor.expand_shape %dys165 [[0, 1]] output_shape [3, 6] : tensor<18xf32> into tensor<3x6xf32>
-  %res167:2 = call @case_9(%x160, %g163, %dy166) : (tensor<3x6xf32>, tensor<f32>, tensor<3x6xf32>) -> (tensor<3x6xf32>, tensor<f32>)
-  %rf168 = tensor.collapse_shape %res167#0 [[0, 1]] : tensor<3x6xf32> into tensor<18xf32>
-  %rd169 = tensor.cast %rf168 : tensor<18xf32> to tensor<?xf32>
-  call @dump(%rd169) : (tensor<?xf32>) -> ()
-  %rf170 = tensor.expand_shape %res167#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd171 = tensor.cast %rf170 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd171) : (tensor<?xf32>) -> ()
-  %xf172_n = arith.constant 24 : index
-  %xf172_s = arith.constant 0.3 : f32
-  %xf172_c = arith.constant 1.0 : f32
-  %xf172_o = arith.constant 0.1 : f32
-  %xf172 = call @gen(%xf172_n, %xf172_s, %xf172_c, %xf172_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf172) : (tensor<?xf32>) -> ()
-  %xs173 = tensor.cast %xf172 : tensor<?xf32> to tensor<24xf32>
-  %x174 = tensor.expand_shape %xs173 [[0, 1, 2]] output_shape [2, 3, 4] : tensor<24xf32> into tensor<2x3x4xf32>
-  %gf175_n = arith.constant 1 : index
-  %gf175_s = arith.constant 0.4 : f32
-  %gf175_c = arith.constant 0.5 : f32
-  %gf175_o = arith.constant 2.0 : f32
-  %gf175 = call @gen(%gf175_n, %gf175_s, %gf175_c, %gf175_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf175) : (tensor<?xf32>) -> ()
-  %gs176 = tensor.cast %gf175 : tensor<?xf32> to tensor<1xf32>
-  %g177 = tensor.collapse_shape %gs176 [] : tensor<1xf32> into tensor<f32>
-  %dyf178_n = arith.constant 24 : index
-  %dyf178_s = arith.constant 5.3 : f32
-  %dyf178_c = arith.constant 0.8 : f32
-  %dyf178_o = arith.constant 0.0 : f32
-  %dyf178 = call @gen(%dyf178_n, %dyf178_s, %dyf178_c, %dyf178_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf178) : (tensor<?xf32>) -> ()
-  %dys179 = tensor.cast %dyf178 : tensor<?xf32> to tensor<24xf32>
-  %dy180 = tensor.expand_shape %dys179 [[0, 1, 2]] output_shape [2, 3, 4] : tensor<24xf32> into tensor<2x3x4xf32>
-  %res181:2 = call @case_10(%x174, %g177, %dy180) : (tensor<2x3x4xf32>, tensor<f32>, tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<f32>)
-  %rf182 = tensor.collapse_shape %res181#0 [[0, 1, 2]] : tensor<2x3x4xf32> into tensor<24xf32>
-  %rd183 = tensor.cast %rf182 : tensor<24xf32> to tensor<?xf32>
-  call @dump(%rd183) : (tensor<?xf32>) -> ()
-  %rf184 = tensor.expand_shape %res181#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd185 = tensor.cast %rf184 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd185) : (tensor<?xf32>) -> ()
-  %xf186_n = arith.constant 6 : index
-  %xf186_s = arith.constant 0.3 : f32
-  %xf186_c = arith.constant 1.0 : f32
-  %xf186_o = arith.constant 0.1 : f32
-  %xf186 = call @gen(%xf186_n, %xf186_s, %xf186_c, %xf186_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf186) : (tensor<?xf32>) -> ()
-  %xs187 = tensor.cast %xf186 : tensor<?xf32> to tensor<6xf32>
-  %gf188_n = arith.constant 1 : index
-  %gf188_s = arith.constant 0.4 : f32
-  %gf188_c = arith.constant 0.5 : f32
-  %gf188_o = arith.constant 2.0 : f32
-  %gf188 = call @gen(%gf188_n, %gf188_s, %gf188_c, %gf188_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf188) : (tensor<?xf32>) -> ()
-  %gs189 = tensor.cast %gf188 : tensor<?xf32> to tensor<1xf32>
-  %g190 = tensor.collapse_shape %gs189 [] : tensor<1xf32> into tensor<f32>
-  %dyf191_n = arith.constant 6 : index
-  %dyf191_s = arith.constant 5.3 : f32
-  %dyf191_c = arith.constant 0.8 : f32
-  %dyf191_o = arith.constant 0.0 : f32
-  %dyf191 = call @gen(%dyf191_n, %dyf191_s, %dyf191_c, %dyf191_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf191) : (tensor<?xf32>) -> ()
-  %dys192 = tensor.cast %dyf191 : tensor<?xf32> to tensor<6xf32>
-  %res193:2 = call @case_11(%xs187, %g190, %dys192) : (tensor<6xf32>, tensor<f32>, tensor<6xf32>) -> (tensor<6xf32>, tensor<f32>)
-  %rd195 = tensor.cast %res193#0 : tensor<6xf32> to tensor<?xf32>
-  call @dump(%rd195) : (tensor<?xf32>) -> ()
-  %rf196 = tensor.expand_shape %res193#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd197 = tensor.cast %rf196 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd197) : (tensor<?xf32>) -> ()
-  %xf198_n = arith.constant 48 : index
-  %xf198_s = arith.constant 0.3 : f32
-  %xf198_c = arith.constant 1.0 : f32
-  %xf198_o = arith.constant 0.1 : f32
-  %xf198 = call @gen(%xf198_n, %xf198_s, %xf198_c, %xf198_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb199 = call @to_bf16(%xf198) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp200 = call @from_bf16(%xb199) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp200) : (tensor<?xf32>) -> ()
-  %xs201 = tensor.cast %xb199 : tensor<?xbf16> to tensor<48xbf16>
-  %x202 = tensor.expand_shape %xs201 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %gf203_n = arith.constant 1 : index
-  %gf203_s = arith.constant 0.4 : f32
-  %gf203_c = arith.constant 0.5 : f32
-  %gf203_o = arith.constant 2.0 : f32
-  %gf203 = call @gen(%gf203_n, %gf203_s, %gf203_c, %gf203_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf203) : (tensor<?xf32>) -> ()
-  %gs204 = tensor.cast %gf203 : tensor<?xf32> to tensor<1xf32>
-  %g205 = tensor.collapse_shape %gs204 [] : tensor<1xf32> into tensor<f32>
-  %dyf206_n = arith.constant 48 : index
-  %dyf206_s = arith.constant 5.3 : f32
-  %dyf206_c = arith.constant 0.8 : f32
-  %dyf206_o = arith.constant 0.0 : f32
-  %dyf206 = call @gen(%dyf206_n, %dyf206_s, %dyf206_c, %dyf206_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %dyb207 = call @to_bf16(%dyf206) : (tensor<?xf32>) -> tensor<?xbf16>
-  %dyp208 = call @from_bf16(%dyb207) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%dyp208) : (tensor<?xf32>) -> ()
-  %dys209 = tensor.cast %dyb207 : tensor<?xbf16> to tensor<48xbf16>
-  %dy210 = tensor.expand_shape %dys209 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %res211:2 = call @case_12(%x202, %g205, %dy210) : (tensor<3x16xbf16>, tensor<f32>, tensor<3x16xbf16>) -> (tensor<3x16xbf16>, tensor<f32>)
-  %rf212 = tensor.collapse_shape %res211#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
-  %rd213 = tensor.cast %rf212 : tensor<48xbf16> to tensor<?xbf16>
-  %re214 = call @from_bf16(%rd213) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re214) : (tensor<?xf32>) -> ()
-  %rf215 = tensor.expand_shape %res211#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd216 = tensor.cast %rf215 : tensor<1xf32> to tensor<?xf32>
+  %xf116_n = arith.constant 18 : index
+  %xf116_s = arith.constant 0.3 : f32
+  %xf116_c = arith.constant 1.0 : f32
+  %xf116_o = arith.constant 0.1 : f32
+  %xf116 = call @gen(%xf116_n, %xf116_s, %xf116_c, %xf116_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp117 = arith.constant dense<0.0> : tensor<6xf32>
+  %xf118 = tensor.insert_slice %sp117 into %xf116[0] [6] [1] : tensor<6xf32> into tensor<?xf32>
+  call @dump(%xf118) : (tensor<?xf32>) -> ()
+  %xs119 = tensor.cast %xf118 : tensor<?xf32> to tensor<18xf32>
+  %x120 = tensor.expand_shape %xs119 [[0, 1]] output_shape [3, 6] : tensor<18xf32> into tensor<3x6xf32>
+  %gf121_n = arith.constant 1 : index
+  %gf121_s = arith.constant 0.4 : f32
+  %gf121_c = arith.constant 0.5 : f32
+  %gf121_o = arith.constant 2.0 : f32
+  %gf121 = call @gen(%gf121_n, %gf121_s, %gf121_c, %gf121_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf121) : (tensor<?xf32>) -> ()
+  %gs122 = tensor.cast %gf121 : tensor<?xf32> to tensor<1xf32>
+  %g123 = tensor.collapse_shape %gs122 [] : tensor<1xf32> into tensor<f32>
+  %dyf124_n = arith.constant 18 : index
+  %dyf124_s = arith.constant 5.3 : f32
+  %dyf124_c = arith.constant 0.8 : f32
+  %dyf124_o = arith.constant 0.0 : f32
+  %dyf124 = call @gen(%dyf124_n, %dyf124_s, %dyf124_c, %dyf124_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf124) : (tensor<?xf32>) -> ()
+  %dys125 = tensor.cast %dyf124 : tensor<?xf32> to tensor<18xf32>
+  %dy126 = tensor.expand_shape %dys125 [[0, 1]] output_shape [3, 6] : tensor<18xf32> into tensor<3x6xf32>
+  %res127:2 = call @case_9(%x120, %g123, %dy126) : (tensor<3x6xf32>, tensor<f32>, tensor<3x6xf32>) -> (tensor<3x6xf32>, tensor<f32>)
+  %rf128 = tensor.collapse_shape %res127#0 [[0, 1]] : tensor<3x6xf32> into tensor<18xf32>
+  %rd129 = tensor.cast %rf128 : tensor<18xf32> to tensor<?xf32>
+  call @dump(%rd129) : (tensor<?xf32>) -> ()
+  %rf130 = tensor.expand_shape %res127#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd131 = tensor.cast %rf130 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd131) : (tensor<?xf32>) -> ()
+  %xf132_n = arith.constant 24 : index
+  %xf132_s = arith.constant 0.3 : f32
+  %xf132_c = arith.constant 1.0 : f32
+  %xf132_o = arith.constant 0.1 : f32
+  %xf132 = call @gen(%xf132_n, %xf132_s, %xf132_c, %xf132_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf132) : (tensor<?xf32>) -> ()
+  %xs133 = tensor.cast %xf132 : tensor<?xf32> to tensor<24xf32>
+  %x134 = tensor.expand_shape %xs133 [[0, 1, 2]] output_shape [2, 3, 4] : tensor<24xf32> into tensor<2x3x4xf32>
+  %gf135_n = arith.constant 1 : index
+  %gf135_s = arith.constant 0.4 : f32
+  %gf135_c = arith.constant 0.5 : f32
+  %gf135_o = arith.constant 2.0 : f32
+  %gf135 = call @gen(%gf135_n, %gf135_s, %gf135_c, %gf135_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf135) : (tensor<?xf32>) -> ()
+  %gs136 = tensor.cast %gf135 : tensor<?xf32> to tensor<1xf32>
+  %g137 = tensor.collapse_shape %gs136 [] : tensor<1xf32> into tensor<f32>
+  %dyf138_n = arith.constant 24 : index
+  %dyf138_s = arith.constant 5.3 : f32
+  %dyf138_c = arith.constant 0.8 : f32
+  %dyf138_o = arith.constant 0.0 : f32
+  %dyf138 = call @gen(%dyf138_n, %dyf138_s, %dyf138_c, %dyf138_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf138) : (tensor<?xf32>) -> ()
+  %dys139 = tensor.cast %dyf138 : tensor<?xf32> to tensor<24xf32>
+  %dy140 = tensor.expand_shape %dys139 [[0, 1, 2]] output_shape [2, 3, 4] : tensor<24xf32> into tensor<2x3x4xf32>
+  %res141:2 = call @case_10(%x134, %g137, %dy140) : (tensor<2x3x4xf32>, tensor<f32>, tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<f32>)
+  %rf142 = tensor.collapse_shape %res141#0 [[0, 1, 2]] : tensor<2x3x4xf32> into tensor<24xf32>
+  %rd143 = tensor.cast %rf142 : tensor<24xf32> to tensor<?xf32>
+  call @dump(%rd143) : (tensor<?xf32>) -> ()
+  %rf144 = tensor.expand_shape %res141#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd145 = tensor.cast %rf144 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd145) : (tensor<?xf32>) -> ()
+  %xf146_n = arith.constant 6 : index
+  %xf146_s = arith.constant 0.3 : f32
+  %xf146_c = arith.constant 1.0 : f32
+  %xf146_o = arith.constant 0.1 : f32
+  %xf146 = call @gen(%xf146_n, %xf146_s, %xf146_c, %xf146_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf146) : (tensor<?xf32>) -> ()
+  %xs147 = tensor.cast %xf146 : tensor<?xf32> to tensor<6xf32>
+  %gf148_n = arith.constant 1 : index
+  %gf148_s = arith.constant 0.4 : f32
+  %gf148_c = arith.constant 0.5 : f32
+  %gf148_o = arith.constant 2.0 : f32
+  %gf148 = call @gen(%gf148_n, %gf148_s, %gf148_c, %gf148_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf148) : (tensor<?xf32>) -> ()
+  %gs149 = tensor.cast %gf148 : tensor<?xf32> to tensor<1xf32>
+  %g150 = tensor.collapse_shape %gs149 [] : tensor<1xf32> into tensor<f32>
+  %dyf151_n = arith.constant 6 : index
+  %dyf151_s = arith.constant 5.3 : f32
+  %dyf151_c = arith.constant 0.8 : f32
+  %dyf151_o = arith.constant 0.0 : f32
+  %dyf151 = call @gen(%dyf151_n, %dyf151_s, %dyf151_c, %dyf151_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf151) : (tensor<?xf32>) -> ()
+  %dys152 = tensor.cast %dyf151 : tensor<?xf32> to tensor<6xf32>
+  %res153:2 = call @case_11(%xs147, %g150, %dys152) : (tensor<6xf32>, tensor<f32>, tensor<6xf32>) -> (tensor<6xf32>, tensor<f32>)
+  %rd155 = tensor.cast %res153#0 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd155) : (tensor<?xf32>) -> ()
+  %rf156 = tensor.expand_shape %res153#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd157 = tensor.cast %rf156 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd157) : (tensor<?xf32>) -> ()
+  %xf158_n = arith.constant 48 : index
+  %xf158_s = arith.constant 0.3 : f32
+  %xf158_c = arith.constant 1.0 : f32
+  %xf158_o = arith.constant 0.1 : f32
+  %xf158 = call @gen(%xf158_n, %xf158_s, %xf158_c, %xf158_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb159 = call @to_bf16(%xf158) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp160 = call @from_bf16(%xb159) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp160) : (tensor<?xf32>) -> ()
+  %xs161 = tensor.cast %xb159 : tensor<?xbf16> to tensor<48xbf16>
+  %x162 = tensor.expand_shape %xs161 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %gf163_n = arith.constant 1 : index
+  %gf163_s = arith.constant 0.4 : f32
+  %gf163_c = arith.constant 0.5 : f32
+  %gf163_o = arith.constant 2.0 : f32
+  %gf163 = call @gen(%gf163_n, %gf163_s, %gf163_c, %gf163_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf163) : (tensor<?xf32>) -> ()
+  %gs164 = tensor.cast %gf163 : tensor<?xf32> to tensor<1xf32>
+  %g165 = tensor.collapse_shape %gs164 [] : tensor<1xf32> into tensor<f32>
+  %dyf166_n = arith.constant 48 : index
+  %dyf166_s = arith.constant 5.3 : f32
+  %dyf166_c = arith.constant 0.8 : f32
+  %dyf166_o = arith.constant 0.0 : f32
+  %dyf166 = call @gen(%dyf166_n, %dyf166_s, %dyf166_c, %dyf166_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb167 = call @to_bf16(%dyf166) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp168 = call @from_bf16(%dyb167) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp168) : (tensor<?xf32>) -> ()
+  %dys169 = tensor.cast %dyb167 : tensor<?xbf16> to tensor<48xbf16>
+  %dy170 = tensor.expand_shape %dys169 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %res171:2 = call @case_12(%x162, %g165, %dy170) : (tensor<3x16xbf16>, tensor<f32>, tensor<3x16xbf16>) -> (tensor<3x16xbf16>, tensor<f32>)
+  %rf172 = tensor.collapse_shape %res171#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
+  %rd173 = tensor.cast %rf172 : tensor<48xbf16> to tensor<?xbf16>
+  %re174 = call @from_bf16(%rd173) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re174) : (tensor<?xf32>) -> ()
+  %rf175 = tensor.expand_shape %res171#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd176 = tensor.cast %rf175 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd176) : (tensor<?xf32>) -> ()
+  %xf177_n = arith.constant 15 : index
+  %xf177_s = arith.constant 0.3 : f32
+  %xf177_c = arith.constant 1.0 : f32
+  %xf177_o = arith.constant 0.1 : f32
+  %xf177 = call @gen(%xf177_n, %xf177_s, %xf177_c, %xf177_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf177) : (tensor<?xf32>) -> ()
+  %xs178 = tensor.cast %xf177 : tensor<?xf32> to tensor<15xf32>
+  %x179 = tensor.expand_shape %xs178 [[0, 1]] output_shape [3, 5] : tensor<15xf32> into tensor<3x5xf32>
+  %xd180 = tensor.cast %x179 : tensor<3x5xf32> to tensor<?x?xf32>
+  %gf181_n = arith.constant 1 : index
+  %gf181_s = arith.constant 0.4 : f32
+  %gf181_c = arith.constant 0.5 : f32
+  %gf181_o = arith.constant 2.0 : f32
+  %gf181 = call @gen(%gf181_n, %gf181_s, %gf181_c, %gf181_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf181) : (tensor<?xf32>) -> ()
+  %gs182 = tensor.cast %gf181 : tensor<?xf32> to tensor<1xf32>
+  %g183 = tensor.collapse_shape %gs182 [] : tensor<1xf32> into tensor<f32>
+  %dyf184_n = arith.constant 15 : index
+  %dyf184_s = arith.constant 5.3 : f32
+  %dyf184_c = arith.constant 0.8 : f32
+  %dyf184_o = arith.constant 0.0 : f32
+  %dyf184 = call @gen(%dyf184_n, %dyf184_s, %dyf184_c, %dyf184_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf184) : (tensor<?xf32>) -> ()
+  %dys185 = tensor.cast %dyf184 : tensor<?xf32> to tensor<15xf32>
+  %dy186 = tensor.expand_shape %dys185 [[0, 1]] output_shape [3, 5] : tensor<15xf32> into tensor<3x5xf32>
+  %dyd187 = tensor.cast %dy186 : tensor<3x5xf32> to tensor<?x?xf32>
+  %res188:2 = call @case_13(%xd180, %g183, %dyd187) : (tensor<?x?xf32>, tensor<f32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<f32>)
+  %rs189 = tensor.cast %res188#0 : tensor<?x?xf32> to tensor<3x5xf32>
+  %rf190 = tensor.collapse_shape %rs189 [[0, 1]] : tensor<3x5xf32> into tensor<15xf32>
+  %rd191 = tensor.cast %rf190 : tensor<15xf32> to tensor<?xf32>
+  call @dump(%rd191) : (tensor<?xf32>) -> ()
+  %rf192 = tensor.expand_shape %res188#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd193 = tensor.cast %rf192 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd193) : (tensor<?xf32>) -> ()
+  %xf194_n = arith.constant 12291 : index
+  %xf194_s = arith.constant 0.3 : f32
+  %xf194_c = arith.constant 1.0 : f32
+  %xf194_o = arith.constant 0.1 : f32
+  %xf194 = call @gen(%xf194_n, %xf194_s, %xf194_c, %xf194_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf194) : (tensor<?xf32>) -> ()
+  %xs195 = tensor.cast %xf194 : tensor<?xf32> to tensor<12291xf32>
+  %x196 = tensor.expand_shape %xs195 [[0, 1]] output_shape [3, 4097] : tensor<12291xf32> into tensor<3x4097xf32>
+  %gf197_n = arith.constant 1 : index
+  %gf197_s = arith.constant 0.4 : f32
+  %gf197_c = arith.constant 0.5 : f32
+  %gf197_o = arith.constant 2.0 : f32
+  %gf197 = call @gen(%gf197_n, %gf197_s, %gf197_c, %gf197_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf197) : (tensor<?xf32>) -> ()
+  %gs198 = tensor.cast %gf197 : tensor<?xf32> to tensor<1xf32>
+  %g199 = tensor.collapse_shape %gs198 [] : tensor<1xf32> into tensor<f32>
+  %res200:2 = call @case_14(%x196, %g199) : (tensor<3x4097xf32>, tensor<f32>) -> (tensor<3x4097xf32>, tensor<3xf32>)
+  %rf201 = tensor.collapse_shape %res200#0 [[0, 1]] : tensor<3x4097xf32> into tensor<12291xf32>
+  %rd202 = tensor.cast %rf201 : tensor<12291xf32> to tensor<?xf32>
+  call @dump(%rd202) : (tensor<?xf32>) -> ()
+  %rd204 = tensor.cast %res200#1 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd204) : (tensor<?xf32>) -> ()
+  %xf205_n = arith.constant 7000 : index
+  %xf205_s = arith.constant 0.3 : f32
+  %xf205_c = arith.constant 1.0 : f32
+  %xf205_o = arith.constant 0.1 : f32
+  %xf205 = call @gen(%xf205_n, %xf205_s, %xf205_c, %xf205_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf205) : (tensor<?xf32>) -> ()
+  %xs206 = tensor.cast %xf205 : tensor<?xf32> to tensor<7000xf32>
+  %x207 = tensor.expand_shape %xs206 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
+  %gf208_n = arith.constant 1 : index
+  %gf208_s = arith.constant 0.4 : f32
+  %gf208_c = arith.constant 0.5 : f32
+  %gf208_o = arith.constant 2.0 : f32
+  %gf208 = call @gen(%gf208_n, %gf208_s, %gf208_c, %gf208_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf208) : (tensor<?xf32>) -> ()
+  %gs209 = tensor.cast %gf208 : tensor<?xf32> to tensor<1xf32>
+  %g210 = tensor.collapse_shape %gs209 [] : tensor<1xf32> into tensor<f32>
+  %dyf211_n = arith.constant 7000 : index
+  %dyf211_s = arith.constant 5.3 : f32
+  %dyf211_c = arith.constant 0.8 : f32
+  %dyf211_o = arith.constant 0.0 : f32
+  %dyf211 = call @gen(%dyf211_n, %dyf211_s, %dyf211_c, %dyf211_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf211) : (tensor<?xf32>) -> ()
+  %dys212 = tensor.cast %dyf211 : tensor<?xf32> to tensor<7000xf32>
+  %dy213 = tensor.expand_shape %dys212 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
+  %res214:2 = call @case_15(%x207, %g210, %dy213) : (tensor<7x1000xf32>, tensor<f32>, tensor<7x1000xf32>) -> (tensor<7x1000xf32>, tensor<f32>)
+  %rf215 = tensor.collapse_shape %res214#0 [[0, 1]] : tensor<7x1000xf32> into tensor<7000xf32>
+  %rd216 = tensor.cast %rf215 : tensor<7000xf32> to tensor<?xf32>
   call @dump(%rd216) : (tensor<?xf32>) -> ()
-  %xf217_n = arith.constant 15 : index
-  %xf217_s = arith.constant 0.3 : f32
-  %xf217_c = arith.constant 1.0 : f32
-  %xf217_o = arith.constant 0.1 : f32
-  %xf217 = call @gen(%xf217_n, %xf217_s, %xf217_c, %xf217_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf217) : (tensor<?xf32>) -> ()
-  %xs218 = tensor.cast %xf217 : tensor<?xf32> to tensor<15xf32>
-  %x219 = tensor.expand_shape %xs218 [[0, 1]] output_shape [3, 5] : tensor<15xf32> into tensor<3x5xf32>
-  %xd220 = tensor.cast %x219 : tensor<3x5xf32> to tensor<?x?xf32>
-  %gf221_n = arith.constant 1 : index
-  %gf221_s = arith.constant 0.4 : f32
-  %gf221_c = arith.constant 0.5 : f32
-  %gf221_o = arith.constant 2.0 : f32
-  %gf221 = call @gen(%gf221_n, %gf221_s, %gf221_c, %gf221_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf221) : (tensor<?xf32>) -> ()
-  %gs222 = tensor.cast %gf221 : tensor<?xf32> to tensor<1xf32>
-  %g223 = tensor.collapse_shape %gs222 [] : tensor<1xf32> into tensor<f32>
-  %dyf224_n = arith.constant 15 : index
-  %dyf224_s = arith.constant 5.3 : f32
-  %dyf224_c = arith.constant 0.8 : f32
-  %dyf224_o = arith.constant 0.0 : f32
-  %dyf224 = call @gen(%dyf224_n, %dyf224_s, %dyf224_c, %dyf224_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf224) : (tensor<?xf32>) -> ()
-  %dys225 = tensor.cast %dyf224 : tensor<?xf32> to tensor<15xf32>
-  %dy226 = tensor.expand_shape %dys225 [[0, 1]] output_shape [3, 5] : tensor<15xf32> into tensor<3x5xf32>
-  %dyd227 = tensor.cast %dy226 : tensor<3x5xf32> to tensor<?x?xf32>
-  %res228:2 = call @case_13(%xd220, %g223, %dyd227) : (tensor<?x?xf32>, tensor<f32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<f32>)
-  %rs229 = tensor.cast %res228#0 : tensor<?x?xf32> to tensor<3x5xf32>
-  %rf230 = tensor.collapse_shape %rs229 [[0, 1]] : tensor<3x5xf32> into tensor<15xf32>
-  %rd231 = tensor.cast %rf230 : tensor<15xf32> to tensor<?xf32>
-  call @dump(%rd231) : (tensor<?xf32>) -> ()
-  %rf232 = tensor.expand_shape %res228#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd233 = tensor.cast %rf232 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd233) : (tensor<?xf32>) -> ()
-  %xf234_n = arith.constant 12291 : index
-  %xf234_s = arith.constant 0.3 : f32
-  %xf234_c = arith.constant 1.0 : f32
-  %xf234_o = arith.constant 0.1 : f32
-  %xf234 = call @gen(%xf234_n, %xf234_s, %xf234_c, %xf234_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf234) : (tensor<?xf32>) -> ()
-  %xs235 = tensor.cast %xf234 : tensor<?xf32> to tensor<12291xf32>
-  %x236 = tensor.expand_shape %xs235 [[0, 1]] output_shape [3, 4097] : tensor<12291xf32> into tensor<3x4097xf32>
-  %gf237_n = arith.constant 1 : index
-  %gf237_s = arith.constant 0.4 : f32
-  %gf237_c = arith.constant 0.5 : f32
-  %gf237_o = arith.constant 2.0 : f32
-  %gf237 = call @gen(%gf237_n, %gf237_s, %gf237_c, %gf237_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf237) : (tensor<?xf32>) -> ()
-  %gs238 = tensor.cast %gf237 : tensor<?xf32> to tensor<1xf32>
-  %g239 = tensor.collapse_shape %gs238 [] : tensor<1xf32> into tensor<f32>
-  %res240:2 = call @case_14(%x236, %g239) : (tensor<3x4097xf32>, tensor<f32>) -> (tensor<3x4097xf32>, tensor<3xf32>)
-  %rf241 = tensor.collapse_shape %res240#0 [[0, 1]] : tensor<3x4097xf32> into tensor<12291xf32>
-  %rd242 = tensor.cast %rf241 : tensor<12291xf32> to tensor<?xf32>
-  call @dump(%rd242) : (tensor<?xf32>) -> ()
-  %rd244 = tensor.cast %res240#1 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd244) : (tensor<?xf32>) -> ()
-  %xf245_n = arith.constant 7000 : index
-  %xf245_s = arith.constant 0.3 : f32
-  %xf245_c = arith.constant 1.0 : f32
-  %xf245_o = arith.constant 0.1 : f32
-  %xf245 = call @gen(%xf245_n, %xf245_s, %xf245_c, %xf245_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf245) : (tensor<?xf32>) -> ()
-  %xs246 = tensor.cast %xf245 : tensor<?xf32> to tensor<7000xf32>
-  %x247 = tensor.expand_shape %xs246 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
-  %gf248_n = arith.constant 1 : index
-  %gf248_s = arith.constant 0.4 : f32
-  %gf248_c = arith.constant 0.5 : f32
-  %gf248_o = arith.constant 2.0 : f32
-  %gf248 = call @gen(%gf248_n, %gf248_s, %gf248_c, %gf248_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf248) : (tensor<?xf32>) -> ()
-  %gs249 = tensor.cast %gf248 : tensor<?xf32> to tensor<1xf32>
-  %g250 = tensor.collapse_shape %gs249 [] : tensor<1xf32> into tensor<f32>
-  %dyf251_n = arith.constant 7000 : index
-  %dyf251_s = arith.constant 5.3 : f32
-  %dyf251_c = arith.constant 0.8 : f32
-  %dyf251_o = arith.constant 0.0 : f32
-  %dyf251 = call @gen(%dyf251_n, %dyf251_s, %dyf251_c, %dyf251_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf251) : (tensor<?xf32>) -> ()
-  %dys252 = tensor.cast %dyf251 : tensor<?xf32> to tensor<7000xf32>
-  %dy253 = tensor.expand_shape %dys252 [[0, 1]] output_shape [7, 1000] : tensor<7000xf32> into tensor<7x1000xf32>
-  %res254:2 = call @case_15(%x247, %g250, %dy253) : (tensor<7x1000xf32>, tensor<f32>, tensor<7x1000xf32>) -> (tensor<7x1000xf32>, tensor<f32>)
-  %rf255 = tensor.collapse_shape %res254#0 [[0, 1]] : tensor<7x1000xf32> into tensor<7000xf32>
-  %rd256 = tensor.cast %rf255 : tensor<7000xf32> to tensor<?xf32>
-  call @dump(%rd256) : (tensor<?xf32>) -> ()
-  %rf257 = tensor.expand_shape %res254#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd258 = tensor.cast %rf257 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd258) : (tensor<?xf32>) -> ()
-  %xf259_n = arith.constant 1000 : index
-  %xf259_s = arith.constant 0.3 : f32
-  %xf259_c = arith.constant 1.0 : f32
-  %xf259_o = arith.constant 0.1 : f32
-  %xf259 = call @gen(%xf259_n, %xf259_s, %xf259_c, %xf259_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp260 = arith.constant 0.0 : f32
-  %spi261 = arith.constant 600 : index
-  %xf262 = tensor.insert %sp260 into %xf259[%spi261] : tensor<?xf32>
-  %spi263 = arith.constant 601 : index
-  %xf264 = tensor.insert %sp260 into %xf262[%spi263] : tensor<?xf32>
-  %spi265 = arith.constant 602 : index
-  %xf266 = tensor.insert %sp260 into %xf264[%spi265] : tensor<?xf32>
-  %spi267 = arith.constant 603 : index
-  %xf268 = tensor.insert %sp260 into %xf266[%spi267] : tensor<?xf32>
-  %spi269 = arith.constant 604 : index
-  %xf270 = tensor.insert %sp260 into %xf268[%spi269] : tensor<?xf32>
-  %spi271 = arith.constant 605 : index
-  %xf272 = tensor.insert %sp260 into %xf270[%spi271] : tensor<?xf32>
-  %spi273 = arith.constant 606 : index
-  %xf274 = tensor.insert %sp260 into %xf272[%spi273] : tensor<?xf32>
-  %spi275 = arith.constant 607 : index
-  %xf276 = tensor.insert %sp260 into %xf274[%spi275] : tensor<?xf32>
-  %spi277 = arith.constant 608 : index
-  %xf278 = tensor.insert %sp260 into %xf276[%spi277] : tensor<?xf32>
-  %spi279 = arith.constant 609 : index
-  %xf280 = tensor.insert %sp260 into %xf278[%spi279] : tensor<?xf32>
-  %spi281 = arith.constant 610 : index
-  %xf282 = tensor.insert %sp260 into %xf280[%spi281] : tensor<?xf32>
-  %spi283 = arith.constant 611 : index
-  %xf284 = tensor.insert %sp260 into %xf282[%spi283] : tensor<?xf32>
-  %spi285 = arith.constant 612 : index
-  %xf286 = tensor.insert %sp260 into %xf284[%spi285] : tensor<?xf32>
-  %spi287 = arith.constant 613 : index
-  %xf288 = tensor.insert %sp260 into %xf286[%spi287] : tensor<?xf32>
-  %spi289 = arith.constant 614 : index
-  %xf290 = tensor.insert %sp260 into %xf288[%spi289] : tensor<?xf32>
-  %spi291 = arith.constant 615 : index
-  %xf292 = tensor.insert %sp260 into %xf290[%spi291] : tensor<?xf32>
-  %spi293 = arith.constant 616 : index
-  %xf294 = tensor.insert %sp260 into %xf292[%spi293] : tensor<?xf32>
-  %spi295 = arith.constant 617 : index
-  %xf296 = tensor.insert %sp260 into %xf294[%spi295] : tensor<?xf32>
-  %spi297 = arith.constant 618 : index
-  %xf298 = tensor.insert %sp260 into %xf296[%spi297] : tensor<?xf32>
-  %spi299 = arith.constant 619 : index
-  %xf300 = tensor.insert %sp260 into %xf298[%spi299] : tensor<?xf32>
-  %spi301 = arith.constant 620 : index
-  %xf302 = tensor.insert %sp260 into %xf300[%spi301] : tensor<?xf32>
-  %spi303 = arith.constant 621 : index
-  %xf304 = tensor.insert %sp260 into %xf302[%spi303] : tensor<?xf32>
-  %spi305 = arith.constant 622 : index
-  %xf306 = tensor.insert %sp260 into %xf304[%spi305] : tensor<?xf32>
-  %spi307 = arith.constant 623 : index
-  %xf308 = tensor.insert %sp260 into %xf306[%spi307] : tensor<?xf32>
-  %spi309 = arith.constant 624 : index
-  %xf310 = tensor.insert %sp260 into %xf308[%spi309] : tensor<?xf32>
-  %spi311 = arith.constant 625 : index
-  %xf312 = tensor.insert %sp260 into %xf310[%spi311] : tensor<?xf32>
-  %spi313 = arith.constant 626 : index
-  %xf314 = tensor.insert %sp260 into %xf312[%spi313] : tensor<?xf32>
-  %spi315 = arith.constant 627 : index
-  %xf316 = tensor.insert %sp260 into %xf314[%spi315] : tensor<?xf32>
-  %spi317 = arith.constant 628 : index
-  %xf318 = tensor.insert %sp260 into %xf316[%spi317] : tensor<?xf32>
-  %spi319 = arith.constant 629 : index
-  %xf320 = tensor.insert %sp260 into %xf318[%spi319] : tensor<?xf32>
-  %spi321 = arith.constant 630 : index
-  %xf322 = tensor.insert %sp260 into %xf320[%spi321] : tensor<?xf32>
-  %spi323 = arith.constant 631 : index
-  %xf324 = tensor.insert %sp260 into %xf322[%spi323] : tensor<?xf32>
-  %spi325 = arith.constant 632 : index
-  %xf326 = tensor.insert %sp260 into %xf324[%spi325] : tensor<?xf32>
-  %spi327 = arith.constant 633 : index
-  %xf328 = tensor.insert %sp260 into %xf326[%spi327] : tensor<?xf32>
-  %spi329 = arith.constant 634 : index
-  %xf330 = tensor.insert %sp260 into %xf328[%spi329] : tensor<?xf32>
-  %spi331 = arith.constant 635 : index
-  %xf332 = tensor.insert %sp260 into %xf330[%spi331] : tensor<?xf32>
-  %spi333 = arith.constant 636 : index
-  %xf334 = tensor.insert %sp260 into %xf332[%spi333] : tensor<?xf32>
-  %spi335 = arith.constant 637 : index
-  %xf336 = tensor.insert %sp260 into %xf334[%spi335] : tensor<?xf32>
-  %spi337 = arith.constant 638 : index
-  %xf338 = tensor.insert %sp260 into %xf336[%spi337] : tensor<?xf32>
-  %spi339 = arith.constant 639 : index
-  %xf340 = tensor.insert %sp260 into %xf338[%spi339] : tensor<?xf32>
-  %spi341 = arith.constant 640 : index
-  %xf342 = tensor.insert %sp260 into %xf340[%spi341] : tensor<?xf32>
-  %spi343 = arith.constant 641 : index
-  %xf344 = tensor.insert %sp260 into %xf342[%spi343] : tensor<?xf32>
-  %spi345 = arith.constant 642 : index
-  %xf346 = tensor.insert %sp260 into %xf344[%spi345] : tensor<?xf32>
-  %spi347 = arith.constant 643 : index
-  %xf348 = tensor.insert %sp260 into %xf346[%spi347] : tensor<?xf32>
-  %spi349 = arith.constant 644 : index
-  %xf350 = tensor.insert %sp260 into %xf348[%spi349] : tensor<?xf32>
-  %spi351 = arith.constant 645 : index
-  %xf352 = tensor.insert %sp260 into %xf350[%spi351] : tensor<?xf32>
-  %spi353 = arith.constant 646 : index
-  %xf354 = tensor.insert %sp260 into %xf352[%spi353] : tensor<?xf32>
-  %spi355 = arith.constant 647 : index
-  %xf356 = tensor.insert %sp260 into %xf354[%spi355] : tensor<?xf32>
-  %spi357 = arith.constant 648 : index
-  %xf358 = tensor.insert %sp260 into %xf356[%spi357] : tensor<?xf32>
-  %spi359 = arith.constant 649 : index
-  %xf360 = tensor.insert %sp260 into %xf358[%spi359] : tensor<?xf32>
-  %spi361 = arith.constant 650 : index
-  %xf362 = tensor.insert %sp260 into %xf360[%spi361] : tensor<?xf32>
-  %spi363 = arith.constant 651 : index
-  %xf364 = tensor.insert %sp260 into %xf362[%spi363] : tensor<?xf32>
-  %spi365 = arith.constant 652 : index
-  %xf366 = tensor.insert %sp260 into %xf364[%spi365] : tensor<?xf32>
-  %spi367 = arith.constant 653 : index
-  %xf368 = tensor.insert %sp260 into %xf366[%spi367] : tensor<?xf32>
-  %spi369 = arith.constant 654 : index
-  %xf370 = tensor.insert %sp260 into %xf368[%spi369] : tensor<?xf32>
-  %spi371 = arith.constant 655 : index
-  %xf372 = tensor.insert %sp260 into %xf370[%spi371] : tensor<?xf32>
-  %spi373 = arith.constant 656 : index
-  %xf374 = tensor.insert %sp260 into %xf372[%spi373] : tensor<?xf32>
-  %spi375 = arith.constant 657 : index
-  %xf376 = tensor.insert %sp260 into %xf374[%spi375] : tensor<?xf32>
-  %spi377 = arith.constant 658 : index
-  %xf378 = tensor.insert %sp260 into %xf376[%spi377] : tensor<?xf32>
-  %spi379 = arith.constant 659 : index
-  %xf380 = tensor.insert %sp260 into %xf378[%spi379] : tensor<?xf32>
-  %spi381 = arith.constant 660 : index
-  %xf382 = tensor.insert %sp260 into %xf380[%spi381] : tensor<?xf32>
-  %spi383 = arith.constant 661 : index
-  %xf384 = tensor.insert %sp260 into %xf382[%spi383] : tensor<?xf32>
-  %spi385 = arith.constant 662 : index
-  %xf386 = tensor.insert %sp260 into %xf384[%spi385] : tensor<?xf32>
-  %spi387 = arith.constant 663 : index
-  %xf388 = tensor.insert %sp260 into %xf386[%spi387] : tensor<?xf32>
-  %spi389 = arith.constant 664 : index
-  %xf390 = tensor.insert %sp260 into %xf388[%spi389] : tensor<?xf32>
-  %spi391 = arith.constant 665 : index
-  %xf392 = tensor.insert %sp260 into %xf390[%spi391] : tensor<?xf32>
-  %spi393 = arith.constant 666 : index
-  %xf394 = tensor.insert %sp260 into %xf392[%spi393] : tensor<?xf32>
-  %spi395 = arith.constant 667 : index
-  %xf396 = tensor.insert %sp260 into %xf394[%spi395] : tensor<?xf32>
-  %spi397 = arith.constant 668 : index
-  %xf398 = tensor.insert %sp260 into %xf396[%spi397] : tensor<?xf32>
-  %spi399 = arith.constant 669 : index
-  %xf400 = tensor.insert %sp260 into %xf398[%spi399] : tensor<?xf32>
-  %spi401 = arith.constant 670 : index
-  %xf402 = tensor.insert %sp260 into %xf400[%spi401] : tensor<?xf32>
-  %spi403 = arith.constant 671 : index
-  %xf404 = tensor.insert %sp260 into %xf402[%spi403] : tensor<?xf32>
-  %spi405 = arith.constant 672 : index
-  %xf406 = tensor.insert %sp260 into %xf404[%spi405] : tensor<?xf32>
-  %spi407 = arith.constant 673 : index
-  %xf408 = tensor.insert %sp260 into %xf406[%spi407] : tensor<?xf32>
-  %spi409 = arith.constant 674 : index
-  %xf410 = tensor.insert %sp260 into %xf408[%spi409] : tensor<?xf32>
-  %spi411 = arith.constant 675 : index
-  %xf412 = tensor.insert %sp260 into %xf410[%spi411] : tensor<?xf32>
-  %spi413 = arith.constant 676 : index
-  %xf414 = tensor.insert %sp260 into %xf412[%spi413] : tensor<?xf32>
-  %spi415 = arith.constant 677 : index
-  %xf416 = tensor.insert %sp260 into %xf414[%spi415] : tensor<?xf32>
-  %spi417 = arith.constant 678 : index
-  %xf418 = tensor.insert %sp260 into %xf416[%spi417] : tensor<?xf32>
-  %spi419 = arith.constant 679 : index
-  %xf420 = tensor.insert %sp260 into %xf418[%spi419] : tensor<?xf32>
-  %spi421 = arith.constant 680 : index
-  %xf422 = tensor.insert %sp260 into %xf420[%spi421] : tensor<?xf32>
-  %spi423 = arith.constant 681 : index
-  %xf424 = tensor.insert %sp260 into %xf422[%spi423] : tensor<?xf32>
-  %spi425 = arith.constant 682 : index
-  %xf426 = tensor.insert %sp260 into %xf424[%spi425] : tensor<?xf32>
-  %spi427 = arith.constant 683 : index
-  %xf428 = tensor.insert %sp260 into %xf426[%spi427] : tensor<?xf32>
-  %spi429 = arith.constant 684 : index
-  %xf430 = tensor.insert %sp260 into %xf428[%spi429] : tensor<?xf32>
-  %spi431 = arith.constant 685 : index
-  %xf432 = tensor.insert %sp260 into %xf430[%spi431] : tensor<?xf32>
-  %spi433 = arith.constant 686 : index
-  %xf434 = tensor.insert %sp260 into %xf432[%spi433] : tensor<?xf32>
-  %spi435 = arith.constant 687 : index
-  %xf436 = tensor.insert %sp260 into %xf434[%spi435] : tensor<?xf32>
-  %spi437 = arith.constant 688 : index
-  %xf438 = tensor.insert %sp260 into %xf436[%spi437] : tensor<?xf32>
-  %spi439 = arith.constant 689 : index
-  %xf440 = tensor.insert %sp260 into %xf438[%spi439] : tensor<?xf32>
-  %spi441 = arith.constant 690 : index
-  %xf442 = tensor.insert %sp260 into %xf440[%spi441] : tensor<?xf32>
-  %spi443 = arith.constant 691 : index
-  %xf444 = tensor.insert %sp260 into %xf442[%spi443] : tensor<?xf32>
-  %spi445 = arith.constant 692 : index
-  %xf446 = tensor.insert %sp260 into %xf444[%spi445] : tensor<?xf32>
-  %spi447 = arith.constant 693 : index
-  %xf448 = tensor.insert %sp260 into %xf446[%spi447] : tensor<?xf32>
-  %spi449 = arith.constant 694 : index
-  %xf450 = tensor.insert %sp260 into %xf448[%spi449] : tensor<?xf32>
-  %spi451 = arith.constant 695 : index
-  %xf452 = tensor.insert %sp260 into %xf450[%spi451] : tensor<?xf32>
-  %spi453 = arith.constant 696 : index
-  %xf454 = tensor.insert %sp260 into %xf452[%spi453] : tensor<?xf32>
-  %spi455 = arith.constant 697 : index
-  %xf456 = tensor.insert %sp260 into %xf454[%spi455] : tensor<?xf32>
-  %spi457 = arith.constant 698 : index
-  %xf458 = tensor.insert %sp260 into %xf456[%spi457] : tensor<?xf32>
-  %spi459 = arith.constant 699 : index
-  %xf460 = tensor.insert %sp260 into %xf458[%spi459] : tensor<?xf32>
-  %spi461 = arith.constant 700 : index
-  %xf462 = tensor.insert %sp260 into %xf460[%spi461] : tensor<?xf32>
-  %spi463 = arith.constant 701 : index
-  %xf464 = tensor.insert %sp260 into %xf462[%spi463] : tensor<?xf32>
-  %spi465 = arith.constant 702 : index
-  %xf466 = tensor.insert %sp260 into %xf464[%spi465] : tensor<?xf32>
-  %spi467 = arith.constant 703 : index
-  %xf468 = tensor.insert %sp260 into %xf466[%spi467] : tensor<?xf32>
-  %spi469 = arith.constant 704 : index
-  %xf470 = tensor.insert %sp260 into %xf468[%spi469] : tensor<?xf32>
-  %spi471 = arith.constant 705 : index
-  %xf472 = tensor.insert %sp260 into %xf470[%spi471] : tensor<?xf32>
-  %spi473 = arith.constant 706 : index
-  %xf474 = tensor.insert %sp260 into %xf472[%spi473] : tensor<?xf32>
-  %spi475 = arith.constant 707 : index
-  %xf476 = tensor.insert %sp260 into %xf474[%spi475] : tensor<?xf32>
-  %spi477 = arith.constant 708 : index
-  %xf478 = tensor.insert %sp260 into %xf476[%spi477] : tensor<?xf32>
-  %spi479 = arith.constant 709 : index
-  %xf480 = tensor.insert %sp260 into %xf478[%spi479] : tensor<?xf32>
-  %spi481 = arith.constant 710 : index
-  %xf482 = tensor.insert %sp260 into %xf480[%spi481] : tensor<?xf32>
-  %spi483 = arith.constant 711 : index
-  %xf484 = tensor.insert %sp260 into %xf482[%spi483] : tensor<?xf32>
-  %spi485 = arith.constant 712 : index
-  %xf486 = tensor.insert %sp260 into %xf484[%spi485] : tensor<?xf32>
-  %spi487 = arith.constant 713 : index
-  %xf488 = tensor.insert %sp260 into %xf486[%spi487] : tensor<?xf32>
-  %spi489 = arith.constant 714 : index
-  %xf490 = tensor.insert %sp260 into %xf488[%spi489] : tensor<?xf32>
-  %spi491 = arith.constant 715 : index
-  %xf492 = tensor.insert %sp260 into %xf490[%spi491] : tensor<?xf32>
-  %spi493 = arith.constant 716 : index
-  %xf494 = tensor.insert %sp260 into %xf492[%spi493] : tensor<?xf32>
-  %spi495 = arith.constant 717 : index
-  %xf496 = tensor.insert %sp260 into %xf494[%spi495] : tensor<?xf32>
-  %spi497 = arith.constant 718 : index
-  %xf498 = tensor.insert %sp260 into %xf496[%spi497] : tensor<?xf32>
-  %spi499 = arith.constant 719 : index
-  %xf500 = tensor.insert %sp260 into %xf498[%spi499] : tensor<?xf32>
-  %spi501 = arith.constant 720 : index
-  %xf502 = tensor.insert %sp260 into %xf500[%spi501] : tensor<?xf32>
-  %spi503 = arith.constant 721 : index
-  %xf504 = tensor.insert %sp260 into %xf502[%spi503] : tensor<?xf32>
-  %spi505 = arith.constant 722 : index
-  %xf506 = tensor.insert %sp260 into %xf504[%spi505] : tensor<?xf32>
-  %spi507 = arith.constant 723 : index
-  %xf508 = tensor.insert %sp260 into %xf506[%spi507] : tensor<?xf32>
-  %spi509 = arith.constant 724 : index
-  %xf510 = tensor.insert %sp260 into %xf508[%spi509] : tensor<?xf32>
-  %spi511 = arith.constant 725 : index
-  %xf512 = tensor.insert %sp260 into %xf510[%spi511] : tensor<?xf32>
-  %spi513 = arith.constant 726 : index
-  %xf514 = tensor.insert %sp260 into %xf512[%spi513] : tensor<?xf32>
-  %spi515 = arith.constant 727 : index
-  %xf516 = tensor.insert %sp260 into %xf514[%spi515] : tensor<?xf32>
-  %spi517 = arith.constant 728 : index
-  %xf518 = tensor.insert %sp260 into %xf516[%spi517] : tensor<?xf32>
-  %spi519 = arith.constant 729 : index
-  %xf520 = tensor.insert %sp260 into %xf518[%spi519] : tensor<?xf32>
-  %spi521 = arith.constant 730 : index
-  %xf522 = tensor.insert %sp260 into %xf520[%spi521] : tensor<?xf32>
-  %spi523 = arith.constant 731 : index
-  %xf524 = tensor.insert %sp260 into %xf522[%spi523] : tensor<?xf32>
-  %spi525 = arith.constant 732 : index
-  %xf526 = tensor.insert %sp260 into %xf524[%spi525] : tensor<?xf32>
-  %spi527 = arith.constant 733 : index
-  %xf528 = tensor.insert %sp260 into %xf526[%spi527] : tensor<?xf32>
-  %spi529 = arith.constant 734 : index
-  %xf530 = tensor.insert %sp260 into %xf528[%spi529] : tensor<?xf32>
-  %spi531 = arith.constant 735 : index
-  %xf532 = tensor.insert %sp260 into %xf530[%spi531] : tensor<?xf32>
-  %spi533 = arith.constant 736 : index
-  %xf534 = tensor.insert %sp260 into %xf532[%spi533] : tensor<?xf32>
-  %spi535 = arith.constant 737 : index
-  %xf536 = tensor.insert %sp260 into %xf534[%spi535] : tensor<?xf32>
-  %spi537 = arith.constant 738 : index
-  %xf538 = tensor.insert %sp260 into %xf536[%spi537] : tensor<?xf32>
-  %spi539 = arith.constant 739 : index
-  %xf540 = tensor.insert %sp260 into %xf538[%spi539] : tensor<?xf32>
-  %spi541 = arith.constant 740 : index
-  %xf542 = tensor.insert %sp260 into %xf540[%spi541] : tensor<?xf32>
-  %spi543 = arith.constant 741 : index
-  %xf544 = tensor.insert %sp260 into %xf542[%spi543] : tensor<?xf32>
-  %spi545 = arith.constant 742 : index
-  %xf546 = tensor.insert %sp260 into %xf544[%spi545] : tensor<?xf32>
-  %spi547 = arith.constant 743 : index
-  %xf548 = tensor.insert %sp260 into %xf546[%spi547] : tensor<?xf32>
-  %spi549 = arith.constant 744 : index
-  %xf550 = tensor.insert %sp260 into %xf548[%spi549] : tensor<?xf32>
-  %spi551 = arith.constant 745 : index
-  %xf552 = tensor.insert %sp260 into %xf550[%spi551] : tensor<?xf32>
-  %spi553 = arith.constant 746 : index
-  %xf554 = tensor.insert %sp260 into %xf552[%spi553] : tensor<?xf32>
-  %spi555 = arith.constant 747 : index
-  %xf556 = tensor.insert %sp260 into %xf554[%spi555] : tensor<?xf32>
-  %spi557 = arith.constant 748 : index
-  %xf558 = tensor.insert %sp260 into %xf556[%spi557] : tensor<?xf32>
-  %spi559 = arith.constant 749 : index
-  %xf560 = tensor.insert %sp260 into %xf558[%spi559] : tensor<?xf32>
-  %spi561 = arith.constant 750 : index
-  %xf562 = tensor.insert %sp260 into %xf560[%spi561] : tensor<?xf32>
-  %spi563 = arith.constant 751 : index
-  %xf564 = tensor.insert %sp260 into %xf562[%spi563] : tensor<?xf32>
-  %spi565 = arith.constant 752 : index
-  %xf566 = tensor.insert %sp260 into %xf564[%spi565] : tensor<?xf32>
-  %spi567 = arith.constant 753 : index
-  %xf568 = tensor.insert %sp260 into %xf566[%spi567] : tensor<?xf32>
-  %spi569 = arith.constant 754 : index
-  %xf570 = tensor.insert %sp260 into %xf568[%spi569] : tensor<?xf32>
-  %spi571 = arith.constant 755 : index
-  %xf572 = tensor.insert %sp260 into %xf570[%spi571] : tensor<?xf32>
-  %spi573 = arith.constant 756 : index
-  %xf574 = tensor.insert %sp260 into %xf572[%spi573] : tensor<?xf32>
-  %spi575 = arith.constant 757 : index
-  %xf576 = tensor.insert %sp260 into %xf574[%spi575] : tensor<?xf32>
-  %spi577 = arith.constant 758 : index
-  %xf578 = tensor.insert %sp260 into %xf576[%spi577] : tensor<?xf32>
-  %spi579 = arith.constant 759 : index
-  %xf580 = tensor.insert %sp260 into %xf578[%spi579] : tensor<?xf32>
-  %spi581 = arith.constant 760 : index
-  %xf582 = tensor.insert %sp260 into %xf580[%spi581] : tensor<?xf32>
-  %spi583 = arith.constant 761 : index
-  %xf584 = tensor.insert %sp260 into %xf582[%spi583] : tensor<?xf32>
-  %spi585 = arith.constant 762 : index
-  %xf586 = tensor.insert %sp260 into %xf584[%spi585] : tensor<?xf32>
-  %spi587 = arith.constant 763 : index
-  %xf588 = tensor.insert %sp260 into %xf586[%spi587] : tensor<?xf32>
-  %spi589 = arith.constant 764 : index
-  %xf590 = tensor.insert %sp260 into %xf588[%spi589] : tensor<?xf32>
-  %spi591 = arith.constant 765 : index
-  %xf592 = tensor.insert %sp260 into %xf590[%spi591] : tensor<?xf32>
-  %spi593 = arith.constant 766 : index
-  %xf594 = tensor.insert %sp260 into %xf592[%spi593] : tensor<?xf32>
-  %spi595 = arith.constant 767 : index
-  %xf596 = tensor.insert %sp260 into %xf594[%spi595] : tensor<?xf32>
-  %spi597 = arith.constant 768 : index
-  %xf598 = tensor.insert %sp260 into %xf596[%spi597] : tensor<?xf32>
-  %spi599 = arith.constant 769 : index
-  %xf600 = tensor.insert %sp260 into %xf598[%spi599] : tensor<?xf32>
-  %spi601 = arith.constant 770 : index
-  %xf602 = tensor.insert %sp260 into %xf600[%spi601] : tensor<?xf32>
-  %spi603 = arith.constant 771 : index
-  %xf604 = tensor.insert %sp260 into %xf602[%spi603] : tensor<?xf32>
-  %spi605 = arith.constant 772 : index
-  %xf606 = tensor.insert %sp260 into %xf604[%spi605] : tensor<?xf32>
-  %spi607 = arith.constant 773 : index
-  %xf608 = tensor.insert %sp260 into %xf606[%spi607] : tensor<?xf32>
-  %spi609 = arith.constant 774 : index
-  %xf610 = tensor.insert %sp260 into %xf608[%spi609] : tensor<?xf32>
-  %spi611 = arith.constant 775 : index
-  %xf612 = tensor.insert %sp260 into %xf610[%spi611] : tensor<?xf32>
-  %spi613 = arith.constant 776 : index
-  %xf614 = tensor.insert %sp260 into %xf612[%spi613] : tensor<?xf32>
-  %spi615 = arith.constant 777 : index
-  %xf616 = tensor.insert %sp260 into %xf614[%spi615] : tensor<?xf32>
-  %spi617 = arith.constant 778 : index
-  %xf618 = tensor.insert %sp260 into %xf616[%spi617] : tensor<?xf32>
-  %spi619 = arith.constant 779 : index
-  %xf620 = tensor.insert %sp260 into %xf618[%spi619] : tensor<?xf32>
-  %spi621 = arith.constant 780 : index
-  %xf622 = tensor.insert %sp260 into %xf620[%spi621] : tensor<?xf32>
-  %spi623 = arith.constant 781 : index
-  %xf624 = tensor.insert %sp260 into %xf622[%spi623] : tensor<?xf32>
-  %spi625 = arith.constant 782 : index
-  %xf626 = tensor.insert %sp260 into %xf624[%spi625] : tensor<?xf32>
-  %spi627 = arith.constant 783 : index
-  %xf628 = tensor.insert %sp260 into %xf626[%spi627] : tensor<?xf32>
-  %spi629 = arith.constant 784 : index
-  %xf630 = tensor.insert %sp260 into %xf628[%spi629] : tensor<?xf32>
-  %spi631 = arith.constant 785 : index
-  %xf632 = tensor.insert %sp260 into %xf630[%spi631] : tensor<?xf32>
-  %spi633 = arith.constant 786 : index
-  %xf634 = tensor.insert %sp260 into %xf632[%spi633] : tensor<?xf32>
-  %spi635 = arith.constant 787 : index
-  %xf636 = tensor.insert %sp260 into %xf634[%spi635] : tensor<?xf32>
-  %spi637 = arith.constant 788 : index
-  %xf638 = tensor.insert %sp260 into %xf636[%spi637] : tensor<?xf32>
-  %spi639 = arith.constant 789 : index
-  %xf640 = tensor.insert %sp260 into %xf638[%spi639] : tensor<?xf32>
-  %spi641 = arith.constant 790 : index
-  %xf642 = tensor.insert %sp260 into %xf640[%spi641] : tensor<?xf32>
-  %spi643 = arith.constant 791 : index
-  %xf644 = tensor.insert %sp260 into %xf642[%spi643] : tensor<?xf32>
-  %spi645 = arith.constant 792 : index
-  %xf646 = tensor.insert %sp260 into %xf644[%spi645] : tensor<?xf32>
-  %spi647 = arith.constant 793 : index
-  %xf648 = tensor.insert %sp260 into %xf646[%spi647] : tensor<?xf32>
-  %spi649 = arith.constant 794 : index
-  %xf650 = tensor.insert %sp260 into %xf648[%spi649] : tensor<?xf32>
-  %spi651 = arith.constant 795 : index
-  %xf652 = tensor.insert %sp260 into %xf650[%spi651] : tensor<?xf32>
-  %spi653 = arith.constant 796 : index
-  %xf654 = tensor.insert %sp260 into %xf652[%spi653] : tensor<?xf32>
-  %spi655 = arith.constant 797 : index
-  %xf656 = tensor.insert %sp260 into %xf654[%spi655] : tensor<?xf32>
-  %spi657 = arith.constant 798 : index
-  %xf658 = tensor.insert %sp260 into %xf656[%spi657] : tensor<?xf32>
-  %spi659 = arith.constant 799 : index
-  %xf660 = tensor.insert %sp260 into %xf658[%spi659] : tensor<?xf32>
-  call @dump(%xf660) : (tensor<?xf32>) -> ()
-  %xs661 = tensor.cast %xf660 : tensor<?xf32> to tensor<1000xf32>
-  %x662 = tensor.expand_shape %xs661 [[0, 1]] output_shape [5, 200] : tensor<1000xf32> into tensor<5x200xf32>
-  %gf663_n = arith.constant 1 : index
-  %gf663_s = arith.constant 0.4 : f32
-  %gf663_c = arith.constant 0.5 : f32
-  %gf663_o = arith.constant 2.0 : f32
-  %gf663 = call @gen(%gf663_n, %gf663_s, %gf663_c, %gf663_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf663) : (tensor<?xf32>) -> ()
-  %gs664 = tensor.cast %gf663 : tensor<?xf32> to tensor<1xf32>
-  %g665 = tensor.collapse_shape %gs664 [] : tensor<1xf32> into tensor<f32>
-  %dyf666_n = arith.constant 1000 : index
-  %dyf666_s = arith.constant 5.3 : f32
-  %dyf666_c = arith.constant 0.8 : f32
-  %dyf666_o = arith.constant 0.0 : f32
-  %dyf666 = call @gen(%dyf666_n, %dyf666_s, %dyf666_c, %dyf666_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf666) : (tensor<?xf32>) -> ()
-  %dys667 = tensor.cast %dyf666 : tensor<?xf32> to tensor<1000xf32>
-  %dy668 = tensor.expand_shape %dys667 [[0, 1]] output_shape [5, 200] : tensor<1000xf32> into tensor<5x200xf32>
-  %res669:2 = call @case_16(%x662, %g665, %dy668) : (tensor<5x200xf32>, tensor<f32>, tensor<5x200xf32>) -> (tensor<5x200xf32>, tensor<f32>)
-  %rf670 = tensor.collapse_shape %res669#0 [[0, 1]] : tensor<5x200xf32> into tensor<1000xf32>
-  %rd671 = tensor.cast %rf670 : tensor<1000xf32> to tensor<?xf32>
-  call @dump(%rd671) : (tensor<?xf32>) -> ()
-  %rf672 = tensor.expand_shape %res669#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd673 = tensor.cast %rf672 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd673) : (tensor<?xf32>) -> ()
-  %xf674_n = arith.constant 18432 : index
-  %xf674_s = arith.constant 0.3 : f32
-  %xf674_c = arith.constant 1.0 : f32
-  %xf674_o = arith.constant 0.1 : f32
-  %xf674 = call @gen(%xf674_n, %xf674_s, %xf674_c, %xf674_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb675 = call @to_bf16(%xf674) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp676 = call @from_bf16(%xb675) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp676) : (tensor<?xf32>) -> ()
-  %xs677 = tensor.cast %xb675 : tensor<?xbf16> to tensor<18432xbf16>
-  %x678 = tensor.expand_shape %xs677 [[0, 1]] output_shape [9, 2048] : tensor<18432xbf16> into tensor<9x2048xbf16>
-  %gf679_n = arith.constant 1 : index
-  %gf679_s = arith.constant 0.4 : f32
-  %gf679_c = arith.constant 0.5 : f32
-  %gf679_o = arith.constant 2.0 : f32
-  %gf679 = call @gen(%gf679_n, %gf679_s, %gf679_c, %gf679_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gf679) : (tensor<?xf32>) -> ()
-  %gs680 = tensor.cast %gf679 : tensor<?xf32> to tensor<1xf32>
-  %g681 = tensor.collapse_shape %gs680 [] : tensor<1xf32> into tensor<f32>
-  %dyf682_n = arith.constant 18432 : index
-  %dyf682_s = arith.constant 5.3 : f32
-  %dyf682_c = arith.constant 0.8 : f32
-  %dyf682_o = arith.constant 0.0 : f32
-  %dyf682 = call @gen(%dyf682_n, %dyf682_s, %dyf682_c, %dyf682_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %dyb683 = call @to_bf16(%dyf682) : (tensor<?xf32>) -> tensor<?xbf16>
-  %dyp684 = call @from_bf16(%dyb683) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%dyp684) : (tensor<?xf32>) -> ()
-  %dys685 = tensor.cast %dyb683 : tensor<?xbf16> to tensor<18432xbf16>
-  %dy686 = tensor.expand_shape %dys685 [[0, 1]] output_shape [9, 2048] : tensor<18432xbf16> into tensor<9x2048xbf16>
-  %res687:2 = call @case_17(%x678, %g681, %dy686) : (tensor<9x2048xbf16>, tensor<f32>, tensor<9x2048xbf16>) -> (tensor<9x2048xbf16>, tensor<f32>)
-  %rf688 = tensor.collapse_shape %res687#0 [[0, 1]] : tensor<9x2048xbf16> into tensor<18432xbf16>
-  %rd689 = tensor.cast %rf688 : tensor<18432xbf16> to tensor<?xbf16>
-  %re690 = call @from_bf16(%rd689) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re690) : (tensor<?xf32>) -> ()
-  %rf691 = tensor.expand_shape %res687#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
-  %rd692 = tensor.cast %rf691 : tensor<1xf32> to tensor<?xf32>
-  call @dump(%rd692) : (tensor<?xf32>) -> ()
+  %rf217 = tensor.expand_shape %res214#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd218 = tensor.cast %rf217 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd218) : (tensor<?xf32>) -> ()
+  %xf219_n = arith.constant 1000 : index
+  %xf219_s = arith.constant 0.3 : f32
+  %xf219_c = arith.constant 1.0 : f32
+  %xf219_o = arith.constant 0.1 : f32
+  %xf219 = call @gen(%xf219_n, %xf219_s, %xf219_c, %xf219_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp220 = arith.constant dense<0.0> : tensor<200xf32>
+  %xf221 = tensor.insert_slice %sp220 into %xf219[600] [200] [1] : tensor<200xf32> into tensor<?xf32>
+  call @dump(%xf221) : (tensor<?xf32>) -> ()
+  %xs222 = tensor.cast %xf221 : tensor<?xf32> to tensor<1000xf32>
+  %x223 = tensor.expand_shape %xs222 [[0, 1]] output_shape [5, 200] : tensor<1000xf32> into tensor<5x200xf32>
+  %gf224_n = arith.constant 1 : index
+  %gf224_s = arith.constant 0.4 : f32
+  %gf224_c = arith.constant 0.5 : f32
+  %gf224_o = arith.constant 2.0 : f32
+  %gf224 = call @gen(%gf224_n, %gf224_s, %gf224_c, %gf224_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf224) : (tensor<?xf32>) -> ()
+  %gs225 = tensor.cast %gf224 : tensor<?xf32> to tensor<1xf32>
+  %g226 = tensor.collapse_shape %gs225 [] : tensor<1xf32> into tensor<f32>
+  %dyf227_n = arith.constant 1000 : index
+  %dyf227_s = arith.constant 5.3 : f32
+  %dyf227_c = arith.constant 0.8 : f32
+  %dyf227_o = arith.constant 0.0 : f32
+  %dyf227 = call @gen(%dyf227_n, %dyf227_s, %dyf227_c, %dyf227_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf227) : (tensor<?xf32>) -> ()
+  %dys228 = tensor.cast %dyf227 : tensor<?xf32> to tensor<1000xf32>
+  %dy229 = tensor.expand_shape %dys228 [[0, 1]] output_shape [5, 200] : tensor<1000xf32> into tensor<5x200xf32>
+  %res230:2 = call @case_16(%x223, %g226, %dy229) : (tensor<5x200xf32>, tensor<f32>, tensor<5x200xf32>) -> (tensor<5x200xf32>, tensor<f32>)
+  %rf231 = tensor.collapse_shape %res230#0 [[0, 1]] : tensor<5x200xf32> into tensor<1000xf32>
+  %rd232 = tensor.cast %rf231 : tensor<1000xf32> to tensor<?xf32>
+  call @dump(%rd232) : (tensor<?xf32>) -> ()
+  %rf233 = tensor.expand_shape %res230#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd234 = tensor.cast %rf233 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd234) : (tensor<?xf32>) -> ()
+  %xf235_n = arith.constant 18432 : index
+  %xf235_s = arith.constant 0.3 : f32
+  %xf235_c = arith.constant 1.0 : f32
+  %xf235_o = arith.constant 0.1 : f32
+  %xf235 = call @gen(%xf235_n, %xf235_s, %xf235_c, %xf235_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb236 = call @to_bf16(%xf235) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp237 = call @from_bf16(%xb236) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp237) : (tensor<?xf32>) -> ()
+  %xs238 = tensor.cast %xb236 : tensor<?xbf16> to tensor<18432xbf16>
+  %x239 = tensor.expand_shape %xs238 [[0, 1]] output_shape [9, 2048] : tensor<18432xbf16> into tensor<9x2048xbf16>
+  %gf240_n = arith.constant 1 : index
+  %gf240_s = arith.constant 0.4 : f32
+  %gf240_c = arith.constant 0.5 : f32
+  %gf240_o = arith.constant 2.0 : f32
+  %gf240 = call @gen(%gf240_n, %gf240_s, %gf240_c, %gf240_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf240) : (tensor<?xf32>) -> ()
+  %gs241 = tensor.cast %gf240 : tensor<?xf32> to tensor<1xf32>
+  %g242 = tensor.collapse_shape %gs241 [] : tensor<1xf32> into tensor<f32>
+  %dyf243_n = arith.constant 18432 : index
+  %dyf243_s = arith.constant 5.3 : f32
+  %dyf243_c = arith.constant 0.8 : f32
+  %dyf243_o = arith.constant 0.0 : f32
+  %dyf243 = call @gen(%dyf243_n, %dyf243_s, %dyf243_c, %dyf243_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb244 = call @to_bf16(%dyf243) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp245 = call @from_bf16(%dyb244) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp245) : (tensor<?xf32>) -> ()
+  %dys246 = tensor.cast %dyb244 : tensor<?xbf16> to tensor<18432xbf16>
+  %dy247 = tensor.expand_shape %dys246 [[0, 1]] output_shape [9, 2048] : tensor<18432xbf16> into tensor<9x2048xbf16>
+  %res248:2 = call @case_17(%x239, %g242, %dy247) : (tensor<9x2048xbf16>, tensor<f32>, tensor<9x2048xbf16>) -> (tensor<9x2048xbf16>, tensor<f32>)
+  %rf249 = tensor.collapse_shape %res248#0 [[0, 1]] : tensor<9x2048xbf16> into tensor<18432xbf16>
+  %rd250 = tensor.cast %rf249 : tensor<18432xbf16> to tensor<?xbf16>
+  %re251 = call @from_bf16(%rd250) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re251) : (tensor<?xf32>) -> ()
+  %rf252 = tensor.expand_shape %res248#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd253 = tensor.cast %rf252 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd253) : (tensor<?xf32>) -> ()
   return
 }

@@ -31,6 +31,8 @@
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=1024 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [5, 1024], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=4097, 8 rows (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 4097], "stats": true}
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=2048 heads=2, 12 rows, bf16 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [12, 2048], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "NaN row and Inf in 4-row tiles, D=2048", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 2048], "stats": true}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad zero row in a 4-row block, D=2048", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [9, 2048], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -205,6 +207,16 @@ func.func @case_19(%x: tensor<8x4097xf32>, %alpha: tensor<4097xf32>, %beta: tens
 func.func @case_20(%x: tensor<12x2048xbf16>, %alpha: tensor<2048xf32>, %beta: tensor<2048xf32>, %gamma: tensor<2048xf32>) -> (tensor<12x2048xbf16>) {
   %r0 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 2 : i64} : (tensor<12x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<12x2048xbf16>)
   return %r0 : tensor<12x2048xbf16>
+}
+
+func.func @case_21(%x: tensor<8x2048xf32>, %alpha: tensor<2048xf32>, %beta: tensor<2048xf32>, %gamma: tensor<2048xf32>) -> (tensor<8x2048xf32>, tensor<8xf32>, tensor<8x1xf32>) {
+  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<8x2048xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  return %r0, %r1, %r2 : tensor<8x2048xf32>, tensor<8xf32>, tensor<8x1xf32>
+}
+
+func.func @case_22(%x: tensor<9x2048xf32>, %alpha: tensor<2048xf32>, %beta: tensor<2048xf32>, %gamma: tensor<2048xf32>, %dy: tensor<9x2048xf32>) -> (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<9x2048xf32>, tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>
 }
 
 func.func @main() {
@@ -396,730 +408,808 @@ func.func @main() {
   %xf76_c = arith.constant 1.0 : f32
   %xf76_o = arith.constant 0.1 : f32
   %xf76 = call @gen(%xf76_n, %xf76_s, %xf76_c, %xf76_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp77 = arith.constant 0x7FC00000 : f32
-  %spi78 = arith.constant 4 : index
-  %xf79 = tensor.insert %sp77 into %xf76[%spi78] : tensor<?xf32>
-  %spi80 = arith.constant 5 : index
-  %xf81 = tensor.insert %sp77 into %xf79[%spi80] : tensor<?xf32>
-  %spi82 = arith.constant 6 : index
-  %xf83 = tensor.insert %sp77 into %xf81[%spi82] : tensor<?xf32>
-  %spi84 = arith.constant 7 : index
-  %xf85 = tensor.insert %sp77 into %xf83[%spi84] : tensor<?xf32>
-  call @dump(%xf85) : (tensor<?xf32>) -> ()
-  %xs86 = tensor.cast %xf85 : tensor<?xf32> to tensor<12xf32>
-  %x87 = tensor.expand_shape %xs86 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
-  %alphaf88_n = arith.constant 4 : index
-  %alphaf88_s = arith.constant 2.1 : f32
-  %alphaf88_c = arith.constant 0.6 : f32
-  %alphaf88_o = arith.constant 0.8 : f32
-  %alphaf88 = call @gen(%alphaf88_n, %alphaf88_s, %alphaf88_c, %alphaf88_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf88) : (tensor<?xf32>) -> ()
-  %alphas89 = tensor.cast %alphaf88 : tensor<?xf32> to tensor<4xf32>
-  %betaf90_n = arith.constant 4 : index
-  %betaf90_s = arith.constant 0.7 : f32
-  %betaf90_c = arith.constant 0.3 : f32
-  %betaf90_o = arith.constant 0.05 : f32
-  %betaf90 = call @gen(%betaf90_n, %betaf90_s, %betaf90_c, %betaf90_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf90) : (tensor<?xf32>) -> ()
-  %betas91 = tensor.cast %betaf90 : tensor<?xf32> to tensor<4xf32>
-  %gammaf92_n = arith.constant 4 : index
-  %gammaf92_s = arith.constant 1.7 : f32
-  %gammaf92_c = arith.constant 0.4 : f32
-  %gammaf92_o = arith.constant 1.0 : f32
-  %gammaf92 = call @gen(%gammaf92_n, %gammaf92_s, %gammaf92_c, %gammaf92_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf92) : (tensor<?xf32>) -> ()
-  %gammas93 = tensor.cast %gammaf92 : tensor<?xf32> to tensor<4xf32>
-  %res94:1 = call @case_5(%x87, %alphas89, %betas91, %gammas93) : (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<3x4xf32>)
-  %rf95 = tensor.collapse_shape %res94#0 [[0, 1]] : tensor<3x4xf32> into tensor<12xf32>
-  %rd96 = tensor.cast %rf95 : tensor<12xf32> to tensor<?xf32>
-  call @dump(%rd96) : (tensor<?xf32>) -> ()
-  %xf97_n = arith.constant 48 : index
-  %xf97_s = arith.constant 0.3 : f32
-  %xf97_c = arith.constant 1.0 : f32
-  %xf97_o = arith.constant 0.1 : f32
-  %xf97 = call @gen(%xf97_n, %xf97_s, %xf97_c, %xf97_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb98 = call @to_bf16(%xf97) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp99 = call @from_bf16(%xb98) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp99) : (tensor<?xf32>) -> ()
-  %xs100 = tensor.cast %xb98 : tensor<?xbf16> to tensor<48xbf16>
-  %x101 = tensor.expand_shape %xs100 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %alphaf102_n = arith.constant 16 : index
-  %alphaf102_s = arith.constant 2.1 : f32
-  %alphaf102_c = arith.constant 0.6 : f32
-  %alphaf102_o = arith.constant 0.8 : f32
-  %alphaf102 = call @gen(%alphaf102_n, %alphaf102_s, %alphaf102_c, %alphaf102_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf102) : (tensor<?xf32>) -> ()
-  %alphas103 = tensor.cast %alphaf102 : tensor<?xf32> to tensor<16xf32>
-  %betaf104_n = arith.constant 16 : index
-  %betaf104_s = arith.constant 0.7 : f32
-  %betaf104_c = arith.constant 0.3 : f32
-  %betaf104_o = arith.constant 0.05 : f32
-  %betaf104 = call @gen(%betaf104_n, %betaf104_s, %betaf104_c, %betaf104_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf104) : (tensor<?xf32>) -> ()
-  %betas105 = tensor.cast %betaf104 : tensor<?xf32> to tensor<16xf32>
-  %gammaf106_n = arith.constant 16 : index
-  %gammaf106_s = arith.constant 1.7 : f32
-  %gammaf106_c = arith.constant 0.4 : f32
-  %gammaf106_o = arith.constant 1.0 : f32
-  %gammaf106 = call @gen(%gammaf106_n, %gammaf106_s, %gammaf106_c, %gammaf106_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf106) : (tensor<?xf32>) -> ()
-  %gammas107 = tensor.cast %gammaf106 : tensor<?xf32> to tensor<16xf32>
-  %res108:3 = call @case_6(%x101, %alphas103, %betas105, %gammas107) : (tensor<3x16xbf16>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) -> (tensor<3x16xbf16>, tensor<3xf32>, tensor<3x4xf32>)
-  %rf109 = tensor.collapse_shape %res108#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
-  %rd110 = tensor.cast %rf109 : tensor<48xbf16> to tensor<?xbf16>
-  %re111 = call @from_bf16(%rd110) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re111) : (tensor<?xf32>) -> ()
-  %rd113 = tensor.cast %res108#1 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd113) : (tensor<?xf32>) -> ()
-  %rf114 = tensor.collapse_shape %res108#2 [[0, 1]] : tensor<3x4xf32> into tensor<12xf32>
-  %rd115 = tensor.cast %rf114 : tensor<12xf32> to tensor<?xf32>
-  call @dump(%rd115) : (tensor<?xf32>) -> ()
-  %xf116_n = arith.constant 24 : index
-  %xf116_s = arith.constant 0.3 : f32
-  %xf116_c = arith.constant 1.0 : f32
-  %xf116_o = arith.constant 0.1 : f32
-  %xf116 = call @gen(%xf116_n, %xf116_s, %xf116_c, %xf116_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf116) : (tensor<?xf32>) -> ()
-  %xs117 = tensor.cast %xf116 : tensor<?xf32> to tensor<24xf32>
-  %x118 = tensor.expand_shape %xs117 [[0, 1]] output_shape [3, 8] : tensor<24xf32> into tensor<3x8xf32>
-  %xd119 = tensor.cast %x118 : tensor<3x8xf32> to tensor<?x?xf32>
-  %alphaf120_n = arith.constant 8 : index
-  %alphaf120_s = arith.constant 2.1 : f32
-  %alphaf120_c = arith.constant 0.6 : f32
-  %alphaf120_o = arith.constant 0.8 : f32
-  %alphaf120 = call @gen(%alphaf120_n, %alphaf120_s, %alphaf120_c, %alphaf120_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf120) : (tensor<?xf32>) -> ()
-  %alphas121 = tensor.cast %alphaf120 : tensor<?xf32> to tensor<8xf32>
-  %alphad122 = tensor.cast %alphas121 : tensor<8xf32> to tensor<?xf32>
-  %betaf123_n = arith.constant 8 : index
-  %betaf123_s = arith.constant 0.7 : f32
-  %betaf123_c = arith.constant 0.3 : f32
-  %betaf123_o = arith.constant 0.05 : f32
-  %betaf123 = call @gen(%betaf123_n, %betaf123_s, %betaf123_c, %betaf123_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf123) : (tensor<?xf32>) -> ()
-  %betas124 = tensor.cast %betaf123 : tensor<?xf32> to tensor<8xf32>
-  %betad125 = tensor.cast %betas124 : tensor<8xf32> to tensor<?xf32>
-  %gammaf126_n = arith.constant 8 : index
-  %gammaf126_s = arith.constant 1.7 : f32
-  %gammaf126_c = arith.constant 0.4 : f32
-  %gammaf126_o = arith.constant 1.0 : f32
-  %gammaf126 = call @gen(%gammaf126_n, %gammaf126_s, %gammaf126_c, %gammaf126_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf126) : (tensor<?xf32>) -> ()
-  %gammas127 = tensor.cast %gammaf126 : tensor<?xf32> to tensor<8xf32>
-  %gammad128 = tensor.cast %gammas127 : tensor<8xf32> to tensor<?xf32>
-  %res129:3 = call @case_7(%xd119, %alphad122, %betad125, %gammad128) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>, tensor<?x?xf32>)
-  %rs130 = tensor.cast %res129#0 : tensor<?x?xf32> to tensor<3x8xf32>
-  %rf131 = tensor.collapse_shape %rs130 [[0, 1]] : tensor<3x8xf32> into tensor<24xf32>
-  %rd132 = tensor.cast %rf131 : tensor<24xf32> to tensor<?xf32>
-  call @dump(%rd132) : (tensor<?xf32>) -> ()
-  %rs133 = tensor.cast %res129#1 : tensor<?xf32> to tensor<3xf32>
-  %rd135 = tensor.cast %rs133 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd135) : (tensor<?xf32>) -> ()
-  %rs136 = tensor.cast %res129#2 : tensor<?x?xf32> to tensor<3x2xf32>
-  %rf137 = tensor.collapse_shape %rs136 [[0, 1]] : tensor<3x2xf32> into tensor<6xf32>
-  %rd138 = tensor.cast %rf137 : tensor<6xf32> to tensor<?xf32>
-  call @dump(%rd138) : (tensor<?xf32>) -> ()
-  %xf139_n = arith.constant 48 : index
-  %xf139_s = arith.constant 0.3 : f32
-  %xf139_c = arith.constant 1.0 : f32
-  %xf139_o = arith.constant 0.1 : f32
-  %xf139 = call @gen(%xf139_n, %xf139_s, %xf139_c, %xf139_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf139) : (tensor<?xf32>) -> ()
-  %xs140 = tensor.cast %xf139 : tensor<?xf32> to tensor<48xf32>
-  %x141 = tensor.expand_shape %xs140 [[0, 1]] output_shape [3, 16] : tensor<48xf32> into tensor<3x16xf32>
-  %alphaf142_n = arith.constant 16 : index
-  %alphaf142_s = arith.constant 2.1 : f32
-  %alphaf142_c = arith.constant 0.6 : f32
-  %alphaf142_o = arith.constant 0.8 : f32
-  %alphaf142 = call @gen(%alphaf142_n, %alphaf142_s, %alphaf142_c, %alphaf142_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf142) : (tensor<?xf32>) -> ()
-  %alphas143 = tensor.cast %alphaf142 : tensor<?xf32> to tensor<16xf32>
-  %betaf144_n = arith.constant 16 : index
-  %betaf144_s = arith.constant 0.7 : f32
-  %betaf144_c = arith.constant 0.3 : f32
-  %betaf144_o = arith.constant 0.05 : f32
-  %betaf144 = call @gen(%betaf144_n, %betaf144_s, %betaf144_c, %betaf144_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf144) : (tensor<?xf32>) -> ()
-  %betas145 = tensor.cast %betaf144 : tensor<?xf32> to tensor<16xf32>
-  %gammaf146_n = arith.constant 16 : index
-  %gammaf146_s = arith.constant 1.7 : f32
-  %gammaf146_c = arith.constant 0.4 : f32
-  %gammaf146_o = arith.constant 1.0 : f32
-  %gammaf146 = call @gen(%gammaf146_n, %gammaf146_s, %gammaf146_c, %gammaf146_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf146) : (tensor<?xf32>) -> ()
-  %gammas147 = tensor.cast %gammaf146 : tensor<?xf32> to tensor<16xf32>
-  %dyf148_n = arith.constant 48 : index
-  %dyf148_s = arith.constant 5.3 : f32
-  %dyf148_c = arith.constant 0.8 : f32
-  %dyf148_o = arith.constant 0.0 : f32
-  %dyf148 = call @gen(%dyf148_n, %dyf148_s, %dyf148_c, %dyf148_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf148) : (tensor<?xf32>) -> ()
-  %dys149 = tensor.cast %dyf148 : tensor<?xf32> to tensor<48xf32>
-  %dy150 = tensor.expand_shape %dys149 [[0, 1]] output_shape [3, 16] : tensor<48xf32> into tensor<3x16xf32>
-  %res151:4 = call @case_8(%x141, %alphas143, %betas145, %gammas147, %dy150) : (tensor<3x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<3x16xf32>) -> (tensor<3x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
-  %rf152 = tensor.collapse_shape %res151#0 [[0, 1]] : tensor<3x16xf32> into tensor<48xf32>
-  %rd153 = tensor.cast %rf152 : tensor<48xf32> to tensor<?xf32>
-  call @dump(%rd153) : (tensor<?xf32>) -> ()
-  %rd155 = tensor.cast %res151#1 : tensor<16xf32> to tensor<?xf32>
-  call @dump(%rd155) : (tensor<?xf32>) -> ()
-  %rd157 = tensor.cast %res151#2 : tensor<16xf32> to tensor<?xf32>
-  call @dump(%rd157) : (tensor<?xf32>) -> ()
-  %rd159 = tensor.cast %res151#3 : tensor<16xf32> to tensor<?xf32>
-  call @dump(%rd159) : (tensor<?xf32>) -> ()
-  %xf160_n = arith.constant 48 : index
-  %xf160_s = arith.constant 0.3 : f32
-  %xf160_c = arith.constant 1.0 : f32
-  %xf160_o = arith.constant 0.1 : f32
-  %xf160 = call @gen(%xf160_n, %xf160_s, %xf160_c, %xf160_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf160) : (tensor<?xf32>) -> ()
-  %xs161 = tensor.cast %xf160 : tensor<?xf32> to tensor<48xf32>
-  %x162 = tensor.expand_shape %xs161 [[0, 1, 2]] output_shape [2, 3, 8] : tensor<48xf32> into tensor<2x3x8xf32>
-  %alphaf163_n = arith.constant 8 : index
-  %alphaf163_s = arith.constant 2.1 : f32
-  %alphaf163_c = arith.constant 0.6 : f32
-  %alphaf163_o = arith.constant 0.8 : f32
-  %alphaf163 = call @gen(%alphaf163_n, %alphaf163_s, %alphaf163_c, %alphaf163_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf163) : (tensor<?xf32>) -> ()
-  %alphas164 = tensor.cast %alphaf163 : tensor<?xf32> to tensor<8xf32>
-  %betaf165_n = arith.constant 8 : index
-  %betaf165_s = arith.constant 0.7 : f32
-  %betaf165_c = arith.constant 0.3 : f32
-  %betaf165_o = arith.constant 0.05 : f32
-  %betaf165 = call @gen(%betaf165_n, %betaf165_s, %betaf165_c, %betaf165_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf165) : (tensor<?xf32>) -> ()
-  %betas166 = tensor.cast %betaf165 : tensor<?xf32> to tensor<8xf32>
-  %gammaf167_n = arith.constant 8 : index
-  %gammaf167_s = arith.constant 1.7 : f32
-  %gammaf167_c = arith.constant 0.4 : f32
-  %gammaf167_o = arith.constant 1.0 : f32
-  %gammaf167 = call @gen(%gammaf167_n, %gammaf167_s, %gammaf167_c, %gammaf167_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf167) : (tensor<?xf32>) -> ()
-  %gammas168 = tensor.cast %gammaf167 : tensor<?xf32> to tensor<8xf32>
-  %dyf169_n = arith.constant 48 : index
-  %dyf169_s = arith.constant 5.3 : f32
-  %dyf169_c = arith.constant 0.8 : f32
-  %dyf169_o = arith.constant 0.0 : f32
-  %dyf169 = call @gen(%dyf169_n, %dyf169_s, %dyf169_c, %dyf169_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf169) : (tensor<?xf32>) -> ()
-  %dys170 = tensor.cast %dyf169 : tensor<?xf32> to tensor<48xf32>
-  %dy171 = tensor.expand_shape %dys170 [[0, 1, 2]] output_shape [2, 3, 8] : tensor<48xf32> into tensor<2x3x8xf32>
-  %res172:4 = call @case_9(%x162, %alphas164, %betas166, %gammas168, %dy171) : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<2x3x8xf32>) -> (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
-  %rf173 = tensor.collapse_shape %res172#0 [[0, 1, 2]] : tensor<2x3x8xf32> into tensor<48xf32>
-  %rd174 = tensor.cast %rf173 : tensor<48xf32> to tensor<?xf32>
-  call @dump(%rd174) : (tensor<?xf32>) -> ()
-  %rd176 = tensor.cast %res172#1 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd176) : (tensor<?xf32>) -> ()
-  %rd178 = tensor.cast %res172#2 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd178) : (tensor<?xf32>) -> ()
-  %rd180 = tensor.cast %res172#3 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd180) : (tensor<?xf32>) -> ()
-  %xf181_n = arith.constant 24 : index
-  %xf181_s = arith.constant 0.3 : f32
-  %xf181_c = arith.constant 1.0 : f32
-  %xf181_o = arith.constant 0.1 : f32
-  %xf181 = call @gen(%xf181_n, %xf181_s, %xf181_c, %xf181_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf181) : (tensor<?xf32>) -> ()
-  %xs182 = tensor.cast %xf181 : tensor<?xf32> to tensor<24xf32>
-  %x183 = tensor.expand_shape %xs182 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
-  %alphaf184_n = arith.constant 6 : index
-  %alphaf184_s = arith.constant 2.1 : f32
-  %alphaf184_c = arith.constant 0.6 : f32
-  %alphaf184_o = arith.constant 0.8 : f32
-  %alphaf184 = call @gen(%alphaf184_n, %alphaf184_s, %alphaf184_c, %alphaf184_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf184) : (tensor<?xf32>) -> ()
-  %alphas185 = tensor.cast %alphaf184 : tensor<?xf32> to tensor<6xf32>
-  %betaf186_n = arith.constant 6 : index
-  %betaf186_s = arith.constant 0.7 : f32
-  %betaf186_c = arith.constant 0.3 : f32
-  %betaf186_o = arith.constant 0.05 : f32
-  %betaf186 = call @gen(%betaf186_n, %betaf186_s, %betaf186_c, %betaf186_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf186) : (tensor<?xf32>) -> ()
-  %betas187 = tensor.cast %betaf186 : tensor<?xf32> to tensor<6xf32>
-  %gammaf188_n = arith.constant 6 : index
-  %gammaf188_s = arith.constant 1.7 : f32
-  %gammaf188_c = arith.constant 0.4 : f32
-  %gammaf188_o = arith.constant 1.0 : f32
-  %gammaf188 = call @gen(%gammaf188_n, %gammaf188_s, %gammaf188_c, %gammaf188_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf188) : (tensor<?xf32>) -> ()
-  %gammas189 = tensor.cast %gammaf188 : tensor<?xf32> to tensor<6xf32>
-  %dyf190_n = arith.constant 24 : index
-  %dyf190_s = arith.constant 5.3 : f32
-  %dyf190_c = arith.constant 0.8 : f32
-  %dyf190_o = arith.constant 0.0 : f32
-  %dyf190 = call @gen(%dyf190_n, %dyf190_s, %dyf190_c, %dyf190_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf190) : (tensor<?xf32>) -> ()
-  %dys191 = tensor.cast %dyf190 : tensor<?xf32> to tensor<24xf32>
-  %dy192 = tensor.expand_shape %dys191 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
-  %res193:4 = call @case_10(%x183, %alphas185, %betas187, %gammas189, %dy192) : (tensor<4x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<4x6xf32>) -> (tensor<4x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>)
-  %rf194 = tensor.collapse_shape %res193#0 [[0, 1]] : tensor<4x6xf32> into tensor<24xf32>
-  %rd195 = tensor.cast %rf194 : tensor<24xf32> to tensor<?xf32>
-  call @dump(%rd195) : (tensor<?xf32>) -> ()
-  %rd197 = tensor.cast %res193#1 : tensor<6xf32> to tensor<?xf32>
-  call @dump(%rd197) : (tensor<?xf32>) -> ()
-  %rd199 = tensor.cast %res193#2 : tensor<6xf32> to tensor<?xf32>
-  call @dump(%rd199) : (tensor<?xf32>) -> ()
-  %rd201 = tensor.cast %res193#3 : tensor<6xf32> to tensor<?xf32>
-  call @dump(%rd201) : (tensor<?xf32>) -> ()
-  %xf202_n = arith.constant 4 : index
-  %xf202_s = arith.constant 0.3 : f32
-  %xf202_c = arith.constant 1.0 : f32
-  %xf202_o = arith.constant 0.1 : f32
-  %xf202 = call @gen(%xf202_n, %xf202_s, %xf202_c, %xf202_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf202) : (tensor<?xf32>) -> ()
-  %xs203 = tensor.cast %xf202 : tensor<?xf32> to tensor<4xf32>
-  %alphaf204_n = arith.constant 4 : index
-  %alphaf204_s = arith.constant 2.1 : f32
-  %alphaf204_c = arith.constant 0.6 : f32
-  %alphaf204_o = arith.constant 0.8 : f32
-  %alphaf204 = call @gen(%alphaf204_n, %alphaf204_s, %alphaf204_c, %alphaf204_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf204) : (tensor<?xf32>) -> ()
-  %alphas205 = tensor.cast %alphaf204 : tensor<?xf32> to tensor<4xf32>
-  %betaf206_n = arith.constant 4 : index
-  %betaf206_s = arith.constant 0.7 : f32
-  %betaf206_c = arith.constant 0.3 : f32
-  %betaf206_o = arith.constant 0.05 : f32
-  %betaf206 = call @gen(%betaf206_n, %betaf206_s, %betaf206_c, %betaf206_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf206) : (tensor<?xf32>) -> ()
-  %betas207 = tensor.cast %betaf206 : tensor<?xf32> to tensor<4xf32>
-  %gammaf208_n = arith.constant 4 : index
-  %gammaf208_s = arith.constant 1.7 : f32
-  %gammaf208_c = arith.constant 0.4 : f32
-  %gammaf208_o = arith.constant 1.0 : f32
-  %gammaf208 = call @gen(%gammaf208_n, %gammaf208_s, %gammaf208_c, %gammaf208_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf208) : (tensor<?xf32>) -> ()
-  %gammas209 = tensor.cast %gammaf208 : tensor<?xf32> to tensor<4xf32>
-  %dyf210_n = arith.constant 4 : index
-  %dyf210_s = arith.constant 5.3 : f32
-  %dyf210_c = arith.constant 0.8 : f32
-  %dyf210_o = arith.constant 0.0 : f32
-  %dyf210 = call @gen(%dyf210_n, %dyf210_s, %dyf210_c, %dyf210_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf210) : (tensor<?xf32>) -> ()
-  %dys211 = tensor.cast %dyf210 : tensor<?xf32> to tensor<4xf32>
-  %res212:4 = call @case_11(%xs203, %alphas205, %betas207, %gammas209, %dys211) : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
-  %rd214 = tensor.cast %res212#0 : tensor<4xf32> to tensor<?xf32>
-  call @dump(%rd214) : (tensor<?xf32>) -> ()
-  %rd216 = tensor.cast %res212#1 : tensor<4xf32> to tensor<?xf32>
-  call @dump(%rd216) : (tensor<?xf32>) -> ()
-  %rd218 = tensor.cast %res212#2 : tensor<4xf32> to tensor<?xf32>
-  call @dump(%rd218) : (tensor<?xf32>) -> ()
-  %rd220 = tensor.cast %res212#3 : tensor<4xf32> to tensor<?xf32>
-  call @dump(%rd220) : (tensor<?xf32>) -> ()
-  %xf221_n = arith.constant 15 : index
-  %xf221_s = arith.constant 0.3 : f32
-  %xf221_c = arith.constant 1.0 : f32
-  %xf221_o = arith.constant 0.1 : f32
-  %xf221 = call @gen(%xf221_n, %xf221_s, %xf221_c, %xf221_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf221) : (tensor<?xf32>) -> ()
-  %xs222 = tensor.cast %xf221 : tensor<?xf32> to tensor<15xf32>
-  %x223 = tensor.expand_shape %xs222 [[0, 1]] output_shape [5, 3] : tensor<15xf32> into tensor<5x3xf32>
-  %alphaf224_n = arith.constant 3 : index
-  %alphaf224_s = arith.constant 2.1 : f32
-  %alphaf224_c = arith.constant 0.6 : f32
-  %alphaf224_o = arith.constant 0.8 : f32
-  %alphaf224 = call @gen(%alphaf224_n, %alphaf224_s, %alphaf224_c, %alphaf224_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf224) : (tensor<?xf32>) -> ()
-  %alphas225 = tensor.cast %alphaf224 : tensor<?xf32> to tensor<3xf32>
-  %betaf226_n = arith.constant 3 : index
-  %betaf226_s = arith.constant 0.7 : f32
-  %betaf226_c = arith.constant 0.3 : f32
-  %betaf226_o = arith.constant 0.05 : f32
-  %betaf226 = call @gen(%betaf226_n, %betaf226_s, %betaf226_c, %betaf226_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf226) : (tensor<?xf32>) -> ()
-  %betas227 = tensor.cast %betaf226 : tensor<?xf32> to tensor<3xf32>
-  %gammaf228_n = arith.constant 3 : index
-  %gammaf228_s = arith.constant 1.7 : f32
-  %gammaf228_c = arith.constant 0.4 : f32
-  %gammaf228_o = arith.constant 1.0 : f32
-  %gammaf228 = call @gen(%gammaf228_n, %gammaf228_s, %gammaf228_c, %gammaf228_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf228) : (tensor<?xf32>) -> ()
-  %gammas229 = tensor.cast %gammaf228 : tensor<?xf32> to tensor<3xf32>
-  %dyf230_n = arith.constant 15 : index
-  %dyf230_s = arith.constant 5.3 : f32
-  %dyf230_c = arith.constant 0.8 : f32
-  %dyf230_o = arith.constant 0.0 : f32
-  %dyf230 = call @gen(%dyf230_n, %dyf230_s, %dyf230_c, %dyf230_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf230) : (tensor<?xf32>) -> ()
-  %dys231 = tensor.cast %dyf230 : tensor<?xf32> to tensor<15xf32>
-  %dy232 = tensor.expand_shape %dys231 [[0, 1]] output_shape [5, 3] : tensor<15xf32> into tensor<5x3xf32>
-  %res233:4 = call @case_12(%x223, %alphas225, %betas227, %gammas229, %dy232) : (tensor<5x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<5x3xf32>) -> (tensor<5x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>)
-  %rf234 = tensor.collapse_shape %res233#0 [[0, 1]] : tensor<5x3xf32> into tensor<15xf32>
-  %rd235 = tensor.cast %rf234 : tensor<15xf32> to tensor<?xf32>
-  call @dump(%rd235) : (tensor<?xf32>) -> ()
-  %rd237 = tensor.cast %res233#1 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd237) : (tensor<?xf32>) -> ()
-  %rd239 = tensor.cast %res233#2 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd239) : (tensor<?xf32>) -> ()
-  %rd241 = tensor.cast %res233#3 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd241) : (tensor<?xf32>) -> ()
-  %xf242_n = arith.constant 48 : index
-  %xf242_s = arith.constant 0.3 : f32
-  %xf242_c = arith.constant 1.0 : f32
-  %xf242_o = arith.constant 0.1 : f32
-  %xf242 = call @gen(%xf242_n, %xf242_s, %xf242_c, %xf242_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb243 = call @to_bf16(%xf242) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp244 = call @from_bf16(%xb243) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp244) : (tensor<?xf32>) -> ()
-  %xs245 = tensor.cast %xb243 : tensor<?xbf16> to tensor<48xbf16>
-  %x246 = tensor.expand_shape %xs245 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %alphaf247_n = arith.constant 16 : index
-  %alphaf247_s = arith.constant 2.1 : f32
-  %alphaf247_c = arith.constant 0.6 : f32
-  %alphaf247_o = arith.constant 0.8 : f32
-  %alphaf247 = call @gen(%alphaf247_n, %alphaf247_s, %alphaf247_c, %alphaf247_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf247) : (tensor<?xf32>) -> ()
-  %alphas248 = tensor.cast %alphaf247 : tensor<?xf32> to tensor<16xf32>
-  %betaf249_n = arith.constant 16 : index
-  %betaf249_s = arith.constant 0.7 : f32
-  %betaf249_c = arith.constant 0.3 : f32
-  %betaf249_o = arith.constant 0.05 : f32
-  %betaf249 = call @gen(%betaf249_n, %betaf249_s, %betaf249_c, %betaf249_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf249) : (tensor<?xf32>) -> ()
-  %betas250 = tensor.cast %betaf249 : tensor<?xf32> to tensor<16xf32>
-  %gammaf251_n = arith.constant 16 : index
-  %gammaf251_s = arith.constant 1.7 : f32
-  %gammaf251_c = arith.constant 0.4 : f32
-  %gammaf251_o = arith.constant 1.0 : f32
-  %gammaf251 = call @gen(%gammaf251_n, %gammaf251_s, %gammaf251_c, %gammaf251_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf251) : (tensor<?xf32>) -> ()
-  %gammas252 = tensor.cast %gammaf251 : tensor<?xf32> to tensor<16xf32>
-  %dyf253_n = arith.constant 48 : index
-  %dyf253_s = arith.constant 5.3 : f32
-  %dyf253_c = arith.constant 0.8 : f32
-  %dyf253_o = arith.constant 0.0 : f32
-  %dyf253 = call @gen(%dyf253_n, %dyf253_s, %dyf253_c, %dyf253_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %dyb254 = call @to_bf16(%dyf253) : (tensor<?xf32>) -> tensor<?xbf16>
-  %dyp255 = call @from_bf16(%dyb254) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%dyp255) : (tensor<?xf32>) -> ()
-  %dys256 = tensor.cast %dyb254 : tensor<?xbf16> to tensor<48xbf16>
-  %dy257 = tensor.expand_shape %dys256 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
-  %res258:4 = call @case_13(%x246, %alphas248, %betas250, %gammas252, %dy257) : (tensor<3x16xbf16>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<3x16xbf16>) -> (tensor<3x16xbf16>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
-  %rf259 = tensor.collapse_shape %res258#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
-  %rd260 = tensor.cast %rf259 : tensor<48xbf16> to tensor<?xbf16>
-  %re261 = call @from_bf16(%rd260) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re261) : (tensor<?xf32>) -> ()
-  %rd263 = tensor.cast %res258#1 : tensor<16xf32> to tensor<?xf32>
-  call @dump(%rd263) : (tensor<?xf32>) -> ()
-  %rd265 = tensor.cast %res258#2 : tensor<16xf32> to tensor<?xf32>
-  call @dump(%rd265) : (tensor<?xf32>) -> ()
-  %rd267 = tensor.cast %res258#3 : tensor<16xf32> to tensor<?xf32>
-  call @dump(%rd267) : (tensor<?xf32>) -> ()
-  %xf268_n = arith.constant 24 : index
-  %xf268_s = arith.constant 0.3 : f32
-  %xf268_c = arith.constant 1.0 : f32
-  %xf268_o = arith.constant 0.1 : f32
-  %xf268 = call @gen(%xf268_n, %xf268_s, %xf268_c, %xf268_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf268) : (tensor<?xf32>) -> ()
-  %xs269 = tensor.cast %xf268 : tensor<?xf32> to tensor<24xf32>
-  %x270 = tensor.expand_shape %xs269 [[0, 1]] output_shape [3, 8] : tensor<24xf32> into tensor<3x8xf32>
-  %xd271 = tensor.cast %x270 : tensor<3x8xf32> to tensor<?x?xf32>
-  %alphaf272_n = arith.constant 8 : index
-  %alphaf272_s = arith.constant 2.1 : f32
-  %alphaf272_c = arith.constant 0.6 : f32
-  %alphaf272_o = arith.constant 0.8 : f32
-  %alphaf272 = call @gen(%alphaf272_n, %alphaf272_s, %alphaf272_c, %alphaf272_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf272) : (tensor<?xf32>) -> ()
-  %alphas273 = tensor.cast %alphaf272 : tensor<?xf32> to tensor<8xf32>
-  %alphad274 = tensor.cast %alphas273 : tensor<8xf32> to tensor<?xf32>
-  %betaf275_n = arith.constant 8 : index
-  %betaf275_s = arith.constant 0.7 : f32
-  %betaf275_c = arith.constant 0.3 : f32
-  %betaf275_o = arith.constant 0.05 : f32
-  %betaf275 = call @gen(%betaf275_n, %betaf275_s, %betaf275_c, %betaf275_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf275) : (tensor<?xf32>) -> ()
-  %betas276 = tensor.cast %betaf275 : tensor<?xf32> to tensor<8xf32>
-  %betad277 = tensor.cast %betas276 : tensor<8xf32> to tensor<?xf32>
-  %gammaf278_n = arith.constant 8 : index
-  %gammaf278_s = arith.constant 1.7 : f32
-  %gammaf278_c = arith.constant 0.4 : f32
-  %gammaf278_o = arith.constant 1.0 : f32
-  %gammaf278 = call @gen(%gammaf278_n, %gammaf278_s, %gammaf278_c, %gammaf278_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf278) : (tensor<?xf32>) -> ()
-  %gammas279 = tensor.cast %gammaf278 : tensor<?xf32> to tensor<8xf32>
-  %gammad280 = tensor.cast %gammas279 : tensor<8xf32> to tensor<?xf32>
-  %dyf281_n = arith.constant 24 : index
-  %dyf281_s = arith.constant 5.3 : f32
-  %dyf281_c = arith.constant 0.8 : f32
-  %dyf281_o = arith.constant 0.0 : f32
-  %dyf281 = call @gen(%dyf281_n, %dyf281_s, %dyf281_c, %dyf281_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf281) : (tensor<?xf32>) -> ()
-  %dys282 = tensor.cast %dyf281 : tensor<?xf32> to tensor<24xf32>
-  %dy283 = tensor.expand_shape %dys282 [[0, 1]] output_shape [3, 8] : tensor<24xf32> into tensor<3x8xf32>
-  %dyd284 = tensor.cast %dy283 : tensor<3x8xf32> to tensor<?x?xf32>
-  %res285:4 = call @case_14(%xd271, %alphad274, %betad277, %gammad280, %dyd284) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>)
-  %rs286 = tensor.cast %res285#0 : tensor<?x?xf32> to tensor<3x8xf32>
-  %rf287 = tensor.collapse_shape %rs286 [[0, 1]] : tensor<3x8xf32> into tensor<24xf32>
-  %rd288 = tensor.cast %rf287 : tensor<24xf32> to tensor<?xf32>
-  call @dump(%rd288) : (tensor<?xf32>) -> ()
-  %rs289 = tensor.cast %res285#1 : tensor<?xf32> to tensor<8xf32>
-  %rd291 = tensor.cast %rs289 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd291) : (tensor<?xf32>) -> ()
-  %rs292 = tensor.cast %res285#2 : tensor<?xf32> to tensor<8xf32>
-  %rd294 = tensor.cast %rs292 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd294) : (tensor<?xf32>) -> ()
-  %rs295 = tensor.cast %res285#3 : tensor<?xf32> to tensor<8xf32>
-  %rd297 = tensor.cast %rs295 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd297) : (tensor<?xf32>) -> ()
-  %xf298_n = arith.constant 12 : index
-  %xf298_s = arith.constant 0.3 : f32
-  %xf298_c = arith.constant 1.0 : f32
-  %xf298_o = arith.constant 0.1 : f32
-  %xf298 = call @gen(%xf298_n, %xf298_s, %xf298_c, %xf298_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp299 = arith.constant 0.0 : f32
-  %spi300 = arith.constant 8 : index
-  %xf301 = tensor.insert %sp299 into %xf298[%spi300] : tensor<?xf32>
-  %spi302 = arith.constant 9 : index
-  %xf303 = tensor.insert %sp299 into %xf301[%spi302] : tensor<?xf32>
-  %spi304 = arith.constant 10 : index
-  %xf305 = tensor.insert %sp299 into %xf303[%spi304] : tensor<?xf32>
-  %spi306 = arith.constant 11 : index
-  %xf307 = tensor.insert %sp299 into %xf305[%spi306] : tensor<?xf32>
-  call @dump(%xf307) : (tensor<?xf32>) -> ()
-  %xs308 = tensor.cast %xf307 : tensor<?xf32> to tensor<12xf32>
-  %x309 = tensor.expand_shape %xs308 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
-  %alphaf310_n = arith.constant 4 : index
-  %alphaf310_s = arith.constant 2.1 : f32
-  %alphaf310_c = arith.constant 0.6 : f32
-  %alphaf310_o = arith.constant 0.8 : f32
-  %alphaf310 = call @gen(%alphaf310_n, %alphaf310_s, %alphaf310_c, %alphaf310_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf310) : (tensor<?xf32>) -> ()
-  %alphas311 = tensor.cast %alphaf310 : tensor<?xf32> to tensor<4xf32>
-  %betaf312_n = arith.constant 4 : index
-  %betaf312_s = arith.constant 0.7 : f32
-  %betaf312_c = arith.constant 0.3 : f32
-  %betaf312_o = arith.constant 0.05 : f32
-  %betaf312 = call @gen(%betaf312_n, %betaf312_s, %betaf312_c, %betaf312_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf312) : (tensor<?xf32>) -> ()
-  %betas313 = tensor.cast %betaf312 : tensor<?xf32> to tensor<4xf32>
-  %gammaf314_n = arith.constant 4 : index
-  %gammaf314_s = arith.constant 1.7 : f32
-  %gammaf314_c = arith.constant 0.4 : f32
-  %gammaf314_o = arith.constant 1.0 : f32
-  %gammaf314 = call @gen(%gammaf314_n, %gammaf314_s, %gammaf314_c, %gammaf314_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf314) : (tensor<?xf32>) -> ()
-  %gammas315 = tensor.cast %gammaf314 : tensor<?xf32> to tensor<4xf32>
-  %dyf316_n = arith.constant 12 : index
-  %dyf316_s = arith.constant 5.3 : f32
-  %dyf316_c = arith.constant 0.8 : f32
-  %dyf316_o = arith.constant 0.0 : f32
-  %dyf316 = call @gen(%dyf316_n, %dyf316_s, %dyf316_c, %dyf316_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf316) : (tensor<?xf32>) -> ()
-  %dys317 = tensor.cast %dyf316 : tensor<?xf32> to tensor<12xf32>
-  %dy318 = tensor.expand_shape %dys317 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
-  %res319:4 = call @case_15(%x309, %alphas311, %betas313, %gammas315, %dy318) : (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
-  %rf320 = tensor.collapse_shape %res319#0 [[0, 1]] : tensor<3x4xf32> into tensor<12xf32>
-  %rd321 = tensor.cast %rf320 : tensor<12xf32> to tensor<?xf32>
-  call @dump(%rd321) : (tensor<?xf32>) -> ()
-  %rd323 = tensor.cast %res319#1 : tensor<4xf32> to tensor<?xf32>
-  call @dump(%rd323) : (tensor<?xf32>) -> ()
-  %rd325 = tensor.cast %res319#2 : tensor<4xf32> to tensor<?xf32>
+  %sp77 = arith.constant dense<0x7FC00000> : tensor<4xf32>
+  %xf78 = tensor.insert_slice %sp77 into %xf76[4] [4] [1] : tensor<4xf32> into tensor<?xf32>
+  call @dump(%xf78) : (tensor<?xf32>) -> ()
+  %xs79 = tensor.cast %xf78 : tensor<?xf32> to tensor<12xf32>
+  %x80 = tensor.expand_shape %xs79 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
+  %alphaf81_n = arith.constant 4 : index
+  %alphaf81_s = arith.constant 2.1 : f32
+  %alphaf81_c = arith.constant 0.6 : f32
+  %alphaf81_o = arith.constant 0.8 : f32
+  %alphaf81 = call @gen(%alphaf81_n, %alphaf81_s, %alphaf81_c, %alphaf81_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf81) : (tensor<?xf32>) -> ()
+  %alphas82 = tensor.cast %alphaf81 : tensor<?xf32> to tensor<4xf32>
+  %betaf83_n = arith.constant 4 : index
+  %betaf83_s = arith.constant 0.7 : f32
+  %betaf83_c = arith.constant 0.3 : f32
+  %betaf83_o = arith.constant 0.05 : f32
+  %betaf83 = call @gen(%betaf83_n, %betaf83_s, %betaf83_c, %betaf83_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf83) : (tensor<?xf32>) -> ()
+  %betas84 = tensor.cast %betaf83 : tensor<?xf32> to tensor<4xf32>
+  %gammaf85_n = arith.constant 4 : index
+  %gammaf85_s = arith.constant 1.7 : f32
+  %gammaf85_c = arith.constant 0.4 : f32
+  %gammaf85_o = arith.constant 1.0 : f32
+  %gammaf85 = call @gen(%gammaf85_n, %gammaf85_s, %gammaf85_c, %gammaf85_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf85) : (tensor<?xf32>) -> ()
+  %gammas86 = tensor.cast %gammaf85 : tensor<?xf32> to tensor<4xf32>
+  %res87:1 = call @case_5(%x80, %alphas82, %betas84, %gammas86) : (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<3x4xf32>)
+  %rf88 = tensor.collapse_shape %res87#0 [[0, 1]] : tensor<3x4xf32> into tensor<12xf32>
+  %rd89 = tensor.cast %rf88 : tensor<12xf32> to tensor<?xf32>
+  call @dump(%rd89) : (tensor<?xf32>) -> ()
+  %xf90_n = arith.constant 48 : index
+  %xf90_s = arith.constant 0.3 : f32
+  %xf90_c = arith.constant 1.0 : f32
+  %xf90_o = arith.constant 0.1 : f32
+  %xf90 = call @gen(%xf90_n, %xf90_s, %xf90_c, %xf90_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb91 = call @to_bf16(%xf90) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp92 = call @from_bf16(%xb91) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp92) : (tensor<?xf32>) -> ()
+  %xs93 = tensor.cast %xb91 : tensor<?xbf16> to tensor<48xbf16>
+  %x94 = tensor.expand_shape %xs93 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %alphaf95_n = arith.constant 16 : index
+  %alphaf95_s = arith.constant 2.1 : f32
+  %alphaf95_c = arith.constant 0.6 : f32
+  %alphaf95_o = arith.constant 0.8 : f32
+  %alphaf95 = call @gen(%alphaf95_n, %alphaf95_s, %alphaf95_c, %alphaf95_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf95) : (tensor<?xf32>) -> ()
+  %alphas96 = tensor.cast %alphaf95 : tensor<?xf32> to tensor<16xf32>
+  %betaf97_n = arith.constant 16 : index
+  %betaf97_s = arith.constant 0.7 : f32
+  %betaf97_c = arith.constant 0.3 : f32
+  %betaf97_o = arith.constant 0.05 : f32
+  %betaf97 = call @gen(%betaf97_n, %betaf97_s, %betaf97_c, %betaf97_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf97) : (tensor<?xf32>) -> ()
+  %betas98 = tensor.cast %betaf97 : tensor<?xf32> to tensor<16xf32>
+  %gammaf99_n = arith.constant 16 : index
+  %gammaf99_s = arith.constant 1.7 : f32
+  %gammaf99_c = arith.constant 0.4 : f32
+  %gammaf99_o = arith.constant 1.0 : f32
+  %gammaf99 = call @gen(%gammaf99_n, %gammaf99_s, %gammaf99_c, %gammaf99_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf99) : (tensor<?xf32>) -> ()
+  %gammas100 = tensor.cast %gammaf99 : tensor<?xf32> to tensor<16xf32>
+  %res101:3 = call @case_6(%x94, %alphas96, %betas98, %gammas100) : (tensor<3x16xbf16>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) -> (tensor<3x16xbf16>, tensor<3xf32>, tensor<3x4xf32>)
+  %rf102 = tensor.collapse_shape %res101#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
+  %rd103 = tensor.cast %rf102 : tensor<48xbf16> to tensor<?xbf16>
+  %re104 = call @from_bf16(%rd103) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re104) : (tensor<?xf32>) -> ()
+  %rd106 = tensor.cast %res101#1 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd106) : (tensor<?xf32>) -> ()
+  %rf107 = tensor.collapse_shape %res101#2 [[0, 1]] : tensor<3x4xf32> into tensor<12xf32>
+  %rd108 = tensor.cast %rf107 : tensor<12xf32> to tensor<?xf32>
+  call @dump(%rd108) : (tensor<?xf32>) -> ()
+  %xf109_n = arith.constant 24 : index
+  %xf109_s = arith.constant 0.3 : f32
+  %xf109_c = arith.constant 1.0 : f32
+  %xf109_o = arith.constant 0.1 : f32
+  %xf109 = call @gen(%xf109_n, %xf109_s, %xf109_c, %xf109_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf109) : (tensor<?xf32>) -> ()
+  %xs110 = tensor.cast %xf109 : tensor<?xf32> to tensor<24xf32>
+  %x111 = tensor.expand_shape %xs110 [[0, 1]] output_shape [3, 8] : tensor<24xf32> into tensor<3x8xf32>
+  %xd112 = tensor.cast %x111 : tensor<3x8xf32> to tensor<?x?xf32>
+  %alphaf113_n = arith.constant 8 : index
+  %alphaf113_s = arith.constant 2.1 : f32
+  %alphaf113_c = arith.constant 0.6 : f32
+  %alphaf113_o = arith.constant 0.8 : f32
+  %alphaf113 = call @gen(%alphaf113_n, %alphaf113_s, %alphaf113_c, %alphaf113_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf113) : (tensor<?xf32>) -> ()
+  %alphas114 = tensor.cast %alphaf113 : tensor<?xf32> to tensor<8xf32>
+  %alphad115 = tensor.cast %alphas114 : tensor<8xf32> to tensor<?xf32>
+  %betaf116_n = arith.constant 8 : index
+  %betaf116_s = arith.constant 0.7 : f32
+  %betaf116_c = arith.constant 0.3 : f32
+  %betaf116_o = arith.constant 0.05 : f32
+  %betaf116 = call @gen(%betaf116_n, %betaf116_s, %betaf116_c, %betaf116_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf116) : (tensor<?xf32>) -> ()
+  %betas117 = tensor.cast %betaf116 : tensor<?xf32> to tensor<8xf32>
+  %betad118 = tensor.cast %betas117 : tensor<8xf32> to tensor<?xf32>
+  %gammaf119_n = arith.constant 8 : index
+  %gammaf119_s = arith.constant 1.7 : f32
+  %gammaf119_c = arith.constant 0.4 : f32
+  %gammaf119_o = arith.constant 1.0 : f32
+  %gammaf119 = call @gen(%gammaf119_n, %gammaf119_s, %gammaf119_c, %gammaf119_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf119) : (tensor<?xf32>) -> ()
+  %gammas120 = tensor.cast %gammaf119 : tensor<?xf32> to tensor<8xf32>
+  %gammad121 = tensor.cast %gammas120 : tensor<8xf32> to tensor<?xf32>
+  %res122:3 = call @case_7(%xd112, %alphad115, %betad118, %gammad121) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>, tensor<?x?xf32>)
+  %rs123 = tensor.cast %res122#0 : tensor<?x?xf32> to tensor<3x8xf32>
+  %rf124 = tensor.collapse_shape %rs123 [[0, 1]] : tensor<3x8xf32> into tensor<24xf32>
+  %rd125 = tensor.cast %rf124 : tensor<24xf32> to tensor<?xf32>
+  call @dump(%rd125) : (tensor<?xf32>) -> ()
+  %rs126 = tensor.cast %res122#1 : tensor<?xf32> to tensor<3xf32>
+  %rd128 = tensor.cast %rs126 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd128) : (tensor<?xf32>) -> ()
+  %rs129 = tensor.cast %res122#2 : tensor<?x?xf32> to tensor<3x2xf32>
+  %rf130 = tensor.collapse_shape %rs129 [[0, 1]] : tensor<3x2xf32> into tensor<6xf32>
+  %rd131 = tensor.cast %rf130 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd131) : (tensor<?xf32>) -> ()
+  %xf132_n = arith.constant 48 : index
+  %xf132_s = arith.constant 0.3 : f32
+  %xf132_c = arith.constant 1.0 : f32
+  %xf132_o = arith.constant 0.1 : f32
+  %xf132 = call @gen(%xf132_n, %xf132_s, %xf132_c, %xf132_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf132) : (tensor<?xf32>) -> ()
+  %xs133 = tensor.cast %xf132 : tensor<?xf32> to tensor<48xf32>
+  %x134 = tensor.expand_shape %xs133 [[0, 1]] output_shape [3, 16] : tensor<48xf32> into tensor<3x16xf32>
+  %alphaf135_n = arith.constant 16 : index
+  %alphaf135_s = arith.constant 2.1 : f32
+  %alphaf135_c = arith.constant 0.6 : f32
+  %alphaf135_o = arith.constant 0.8 : f32
+  %alphaf135 = call @gen(%alphaf135_n, %alphaf135_s, %alphaf135_c, %alphaf135_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf135) : (tensor<?xf32>) -> ()
+  %alphas136 = tensor.cast %alphaf135 : tensor<?xf32> to tensor<16xf32>
+  %betaf137_n = arith.constant 16 : index
+  %betaf137_s = arith.constant 0.7 : f32
+  %betaf137_c = arith.constant 0.3 : f32
+  %betaf137_o = arith.constant 0.05 : f32
+  %betaf137 = call @gen(%betaf137_n, %betaf137_s, %betaf137_c, %betaf137_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf137) : (tensor<?xf32>) -> ()
+  %betas138 = tensor.cast %betaf137 : tensor<?xf32> to tensor<16xf32>
+  %gammaf139_n = arith.constant 16 : index
+  %gammaf139_s = arith.constant 1.7 : f32
+  %gammaf139_c = arith.constant 0.4 : f32
+  %gammaf139_o = arith.constant 1.0 : f32
+  %gammaf139 = call @gen(%gammaf139_n, %gammaf139_s, %gammaf139_c, %gammaf139_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf139) : (tensor<?xf32>) -> ()
+  %gammas140 = tensor.cast %gammaf139 : tensor<?xf32> to tensor<16xf32>
+  %dyf141_n = arith.constant 48 : index
+  %dyf141_s = arith.constant 5.3 : f32
+  %dyf141_c = arith.constant 0.8 : f32
+  %dyf141_o = arith.constant 0.0 : f32
+  %dyf141 = call @gen(%dyf141_n, %dyf141_s, %dyf141_c, %dyf141_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf141) : (tensor<?xf32>) -> ()
+  %dys142 = tensor.cast %dyf141 : tensor<?xf32> to tensor<48xf32>
+  %dy143 = tensor.expand_shape %dys142 [[0, 1]] output_shape [3, 16] : tensor<48xf32> into tensor<3x16xf32>
+  %res144:4 = call @case_8(%x134, %alphas136, %betas138, %gammas140, %dy143) : (tensor<3x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<3x16xf32>) -> (tensor<3x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
+  %rf145 = tensor.collapse_shape %res144#0 [[0, 1]] : tensor<3x16xf32> into tensor<48xf32>
+  %rd146 = tensor.cast %rf145 : tensor<48xf32> to tensor<?xf32>
+  call @dump(%rd146) : (tensor<?xf32>) -> ()
+  %rd148 = tensor.cast %res144#1 : tensor<16xf32> to tensor<?xf32>
+  call @dump(%rd148) : (tensor<?xf32>) -> ()
+  %rd150 = tensor.cast %res144#2 : tensor<16xf32> to tensor<?xf32>
+  call @dump(%rd150) : (tensor<?xf32>) -> ()
+  %rd152 = tensor.cast %res144#3 : tensor<16xf32> to tensor<?xf32>
+  call @dump(%rd152) : (tensor<?xf32>) -> ()
+  %xf153_n = arith.constant 48 : index
+  %xf153_s = arith.constant 0.3 : f32
+  %xf153_c = arith.constant 1.0 : f32
+  %xf153_o = arith.constant 0.1 : f32
+  %xf153 = call @gen(%xf153_n, %xf153_s, %xf153_c, %xf153_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf153) : (tensor<?xf32>) -> ()
+  %xs154 = tensor.cast %xf153 : tensor<?xf32> to tensor<48xf32>
+  %x155 = tensor.expand_shape %xs154 [[0, 1, 2]] output_shape [2, 3, 8] : tensor<48xf32> into tensor<2x3x8xf32>
+  %alphaf156_n = arith.constant 8 : index
+  %alphaf156_s = arith.constant 2.1 : f32
+  %alphaf156_c = arith.constant 0.6 : f32
+  %alphaf156_o = arith.constant 0.8 : f32
+  %alphaf156 = call @gen(%alphaf156_n, %alphaf156_s, %alphaf156_c, %alphaf156_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf156) : (tensor<?xf32>) -> ()
+  %alphas157 = tensor.cast %alphaf156 : tensor<?xf32> to tensor<8xf32>
+  %betaf158_n = arith.constant 8 : index
+  %betaf158_s = arith.constant 0.7 : f32
+  %betaf158_c = arith.constant 0.3 : f32
+  %betaf158_o = arith.constant 0.05 : f32
+  %betaf158 = call @gen(%betaf158_n, %betaf158_s, %betaf158_c, %betaf158_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf158) : (tensor<?xf32>) -> ()
+  %betas159 = tensor.cast %betaf158 : tensor<?xf32> to tensor<8xf32>
+  %gammaf160_n = arith.constant 8 : index
+  %gammaf160_s = arith.constant 1.7 : f32
+  %gammaf160_c = arith.constant 0.4 : f32
+  %gammaf160_o = arith.constant 1.0 : f32
+  %gammaf160 = call @gen(%gammaf160_n, %gammaf160_s, %gammaf160_c, %gammaf160_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf160) : (tensor<?xf32>) -> ()
+  %gammas161 = tensor.cast %gammaf160 : tensor<?xf32> to tensor<8xf32>
+  %dyf162_n = arith.constant 48 : index
+  %dyf162_s = arith.constant 5.3 : f32
+  %dyf162_c = arith.constant 0.8 : f32
+  %dyf162_o = arith.constant 0.0 : f32
+  %dyf162 = call @gen(%dyf162_n, %dyf162_s, %dyf162_c, %dyf162_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf162) : (tensor<?xf32>) -> ()
+  %dys163 = tensor.cast %dyf162 : tensor<?xf32> to tensor<48xf32>
+  %dy164 = tensor.expand_shape %dys163 [[0, 1, 2]] output_shape [2, 3, 8] : tensor<48xf32> into tensor<2x3x8xf32>
+  %res165:4 = call @case_9(%x155, %alphas157, %betas159, %gammas161, %dy164) : (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<2x3x8xf32>) -> (tensor<2x3x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
+  %rf166 = tensor.collapse_shape %res165#0 [[0, 1, 2]] : tensor<2x3x8xf32> into tensor<48xf32>
+  %rd167 = tensor.cast %rf166 : tensor<48xf32> to tensor<?xf32>
+  call @dump(%rd167) : (tensor<?xf32>) -> ()
+  %rd169 = tensor.cast %res165#1 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd169) : (tensor<?xf32>) -> ()
+  %rd171 = tensor.cast %res165#2 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd171) : (tensor<?xf32>) -> ()
+  %rd173 = tensor.cast %res165#3 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd173) : (tensor<?xf32>) -> ()
+  %xf174_n = arith.constant 24 : index
+  %xf174_s = arith.constant 0.3 : f32
+  %xf174_c = arith.constant 1.0 : f32
+  %xf174_o = arith.constant 0.1 : f32
+  %xf174 = call @gen(%xf174_n, %xf174_s, %xf174_c, %xf174_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf174) : (tensor<?xf32>) -> ()
+  %xs175 = tensor.cast %xf174 : tensor<?xf32> to tensor<24xf32>
+  %x176 = tensor.expand_shape %xs175 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
+  %alphaf177_n = arith.constant 6 : index
+  %alphaf177_s = arith.constant 2.1 : f32
+  %alphaf177_c = arith.constant 0.6 : f32
+  %alphaf177_o = arith.constant 0.8 : f32
+  %alphaf177 = call @gen(%alphaf177_n, %alphaf177_s, %alphaf177_c, %alphaf177_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf177) : (tensor<?xf32>) -> ()
+  %alphas178 = tensor.cast %alphaf177 : tensor<?xf32> to tensor<6xf32>
+  %betaf179_n = arith.constant 6 : index
+  %betaf179_s = arith.constant 0.7 : f32
+  %betaf179_c = arith.constant 0.3 : f32
+  %betaf179_o = arith.constant 0.05 : f32
+  %betaf179 = call @gen(%betaf179_n, %betaf179_s, %betaf179_c, %betaf179_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf179) : (tensor<?xf32>) -> ()
+  %betas180 = tensor.cast %betaf179 : tensor<?xf32> to tensor<6xf32>
+  %gammaf181_n = arith.constant 6 : index
+  %gammaf181_s = arith.constant 1.7 : f32
+  %gammaf181_c = arith.constant 0.4 : f32
+  %gammaf181_o = arith.constant 1.0 : f32
+  %gammaf181 = call @gen(%gammaf181_n, %gammaf181_s, %gammaf181_c, %gammaf181_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf181) : (tensor<?xf32>) -> ()
+  %gammas182 = tensor.cast %gammaf181 : tensor<?xf32> to tensor<6xf32>
+  %dyf183_n = arith.constant 24 : index
+  %dyf183_s = arith.constant 5.3 : f32
+  %dyf183_c = arith.constant 0.8 : f32
+  %dyf183_o = arith.constant 0.0 : f32
+  %dyf183 = call @gen(%dyf183_n, %dyf183_s, %dyf183_c, %dyf183_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf183) : (tensor<?xf32>) -> ()
+  %dys184 = tensor.cast %dyf183 : tensor<?xf32> to tensor<24xf32>
+  %dy185 = tensor.expand_shape %dys184 [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
+  %res186:4 = call @case_10(%x176, %alphas178, %betas180, %gammas182, %dy185) : (tensor<4x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<4x6xf32>) -> (tensor<4x6xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>)
+  %rf187 = tensor.collapse_shape %res186#0 [[0, 1]] : tensor<4x6xf32> into tensor<24xf32>
+  %rd188 = tensor.cast %rf187 : tensor<24xf32> to tensor<?xf32>
+  call @dump(%rd188) : (tensor<?xf32>) -> ()
+  %rd190 = tensor.cast %res186#1 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd190) : (tensor<?xf32>) -> ()
+  %rd192 = tensor.cast %res186#2 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd192) : (tensor<?xf32>) -> ()
+  %rd194 = tensor.cast %res186#3 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd194) : (tensor<?xf32>) -> ()
+  %xf195_n = arith.constant 4 : index
+  %xf195_s = arith.constant 0.3 : f32
+  %xf195_c = arith.constant 1.0 : f32
+  %xf195_o = arith.constant 0.1 : f32
+  %xf195 = call @gen(%xf195_n, %xf195_s, %xf195_c, %xf195_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf195) : (tensor<?xf32>) -> ()
+  %xs196 = tensor.cast %xf195 : tensor<?xf32> to tensor<4xf32>
+  %alphaf197_n = arith.constant 4 : index
+  %alphaf197_s = arith.constant 2.1 : f32
+  %alphaf197_c = arith.constant 0.6 : f32
+  %alphaf197_o = arith.constant 0.8 : f32
+  %alphaf197 = call @gen(%alphaf197_n, %alphaf197_s, %alphaf197_c, %alphaf197_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf197) : (tensor<?xf32>) -> ()
+  %alphas198 = tensor.cast %alphaf197 : tensor<?xf32> to tensor<4xf32>
+  %betaf199_n = arith.constant 4 : index
+  %betaf199_s = arith.constant 0.7 : f32
+  %betaf199_c = arith.constant 0.3 : f32
+  %betaf199_o = arith.constant 0.05 : f32
+  %betaf199 = call @gen(%betaf199_n, %betaf199_s, %betaf199_c, %betaf199_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf199) : (tensor<?xf32>) -> ()
+  %betas200 = tensor.cast %betaf199 : tensor<?xf32> to tensor<4xf32>
+  %gammaf201_n = arith.constant 4 : index
+  %gammaf201_s = arith.constant 1.7 : f32
+  %gammaf201_c = arith.constant 0.4 : f32
+  %gammaf201_o = arith.constant 1.0 : f32
+  %gammaf201 = call @gen(%gammaf201_n, %gammaf201_s, %gammaf201_c, %gammaf201_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf201) : (tensor<?xf32>) -> ()
+  %gammas202 = tensor.cast %gammaf201 : tensor<?xf32> to tensor<4xf32>
+  %dyf203_n = arith.constant 4 : index
+  %dyf203_s = arith.constant 5.3 : f32
+  %dyf203_c = arith.constant 0.8 : f32
+  %dyf203_o = arith.constant 0.0 : f32
+  %dyf203 = call @gen(%dyf203_n, %dyf203_s, %dyf203_c, %dyf203_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf203) : (tensor<?xf32>) -> ()
+  %dys204 = tensor.cast %dyf203 : tensor<?xf32> to tensor<4xf32>
+  %res205:4 = call @case_11(%xs196, %alphas198, %betas200, %gammas202, %dys204) : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %rd207 = tensor.cast %res205#0 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd207) : (tensor<?xf32>) -> ()
+  %rd209 = tensor.cast %res205#1 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd209) : (tensor<?xf32>) -> ()
+  %rd211 = tensor.cast %res205#2 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd211) : (tensor<?xf32>) -> ()
+  %rd213 = tensor.cast %res205#3 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd213) : (tensor<?xf32>) -> ()
+  %xf214_n = arith.constant 15 : index
+  %xf214_s = arith.constant 0.3 : f32
+  %xf214_c = arith.constant 1.0 : f32
+  %xf214_o = arith.constant 0.1 : f32
+  %xf214 = call @gen(%xf214_n, %xf214_s, %xf214_c, %xf214_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf214) : (tensor<?xf32>) -> ()
+  %xs215 = tensor.cast %xf214 : tensor<?xf32> to tensor<15xf32>
+  %x216 = tensor.expand_shape %xs215 [[0, 1]] output_shape [5, 3] : tensor<15xf32> into tensor<5x3xf32>
+  %alphaf217_n = arith.constant 3 : index
+  %alphaf217_s = arith.constant 2.1 : f32
+  %alphaf217_c = arith.constant 0.6 : f32
+  %alphaf217_o = arith.constant 0.8 : f32
+  %alphaf217 = call @gen(%alphaf217_n, %alphaf217_s, %alphaf217_c, %alphaf217_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf217) : (tensor<?xf32>) -> ()
+  %alphas218 = tensor.cast %alphaf217 : tensor<?xf32> to tensor<3xf32>
+  %betaf219_n = arith.constant 3 : index
+  %betaf219_s = arith.constant 0.7 : f32
+  %betaf219_c = arith.constant 0.3 : f32
+  %betaf219_o = arith.constant 0.05 : f32
+  %betaf219 = call @gen(%betaf219_n, %betaf219_s, %betaf219_c, %betaf219_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf219) : (tensor<?xf32>) -> ()
+  %betas220 = tensor.cast %betaf219 : tensor<?xf32> to tensor<3xf32>
+  %gammaf221_n = arith.constant 3 : index
+  %gammaf221_s = arith.constant 1.7 : f32
+  %gammaf221_c = arith.constant 0.4 : f32
+  %gammaf221_o = arith.constant 1.0 : f32
+  %gammaf221 = call @gen(%gammaf221_n, %gammaf221_s, %gammaf221_c, %gammaf221_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf221) : (tensor<?xf32>) -> ()
+  %gammas222 = tensor.cast %gammaf221 : tensor<?xf32> to tensor<3xf32>
+  %dyf223_n = arith.constant 15 : index
+  %dyf223_s = arith.constant 5.3 : f32
+  %dyf223_c = arith.constant 0.8 : f32
+  %dyf223_o = arith.constant 0.0 : f32
+  %dyf223 = call @gen(%dyf223_n, %dyf223_s, %dyf223_c, %dyf223_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf223) : (tensor<?xf32>) -> ()
+  %dys224 = tensor.cast %dyf223 : tensor<?xf32> to tensor<15xf32>
+  %dy225 = tensor.expand_shape %dys224 [[0, 1]] output_shape [5, 3] : tensor<15xf32> into tensor<5x3xf32>
+  %res226:4 = call @case_12(%x216, %alphas218, %betas220, %gammas222, %dy225) : (tensor<5x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<5x3xf32>) -> (tensor<5x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>)
+  %rf227 = tensor.collapse_shape %res226#0 [[0, 1]] : tensor<5x3xf32> into tensor<15xf32>
+  %rd228 = tensor.cast %rf227 : tensor<15xf32> to tensor<?xf32>
+  call @dump(%rd228) : (tensor<?xf32>) -> ()
+  %rd230 = tensor.cast %res226#1 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd230) : (tensor<?xf32>) -> ()
+  %rd232 = tensor.cast %res226#2 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd232) : (tensor<?xf32>) -> ()
+  %rd234 = tensor.cast %res226#3 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd234) : (tensor<?xf32>) -> ()
+  %xf235_n = arith.constant 48 : index
+  %xf235_s = arith.constant 0.3 : f32
+  %xf235_c = arith.constant 1.0 : f32
+  %xf235_o = arith.constant 0.1 : f32
+  %xf235 = call @gen(%xf235_n, %xf235_s, %xf235_c, %xf235_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb236 = call @to_bf16(%xf235) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp237 = call @from_bf16(%xb236) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp237) : (tensor<?xf32>) -> ()
+  %xs238 = tensor.cast %xb236 : tensor<?xbf16> to tensor<48xbf16>
+  %x239 = tensor.expand_shape %xs238 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %alphaf240_n = arith.constant 16 : index
+  %alphaf240_s = arith.constant 2.1 : f32
+  %alphaf240_c = arith.constant 0.6 : f32
+  %alphaf240_o = arith.constant 0.8 : f32
+  %alphaf240 = call @gen(%alphaf240_n, %alphaf240_s, %alphaf240_c, %alphaf240_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf240) : (tensor<?xf32>) -> ()
+  %alphas241 = tensor.cast %alphaf240 : tensor<?xf32> to tensor<16xf32>
+  %betaf242_n = arith.constant 16 : index
+  %betaf242_s = arith.constant 0.7 : f32
+  %betaf242_c = arith.constant 0.3 : f32
+  %betaf242_o = arith.constant 0.05 : f32
+  %betaf242 = call @gen(%betaf242_n, %betaf242_s, %betaf242_c, %betaf242_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf242) : (tensor<?xf32>) -> ()
+  %betas243 = tensor.cast %betaf242 : tensor<?xf32> to tensor<16xf32>
+  %gammaf244_n = arith.constant 16 : index
+  %gammaf244_s = arith.constant 1.7 : f32
+  %gammaf244_c = arith.constant 0.4 : f32
+  %gammaf244_o = arith.constant 1.0 : f32
+  %gammaf244 = call @gen(%gammaf244_n, %gammaf244_s, %gammaf244_c, %gammaf244_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf244) : (tensor<?xf32>) -> ()
+  %gammas245 = tensor.cast %gammaf244 : tensor<?xf32> to tensor<16xf32>
+  %dyf246_n = arith.constant 48 : index
+  %dyf246_s = arith.constant 5.3 : f32
+  %dyf246_c = arith.constant 0.8 : f32
+  %dyf246_o = arith.constant 0.0 : f32
+  %dyf246 = call @gen(%dyf246_n, %dyf246_s, %dyf246_c, %dyf246_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb247 = call @to_bf16(%dyf246) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp248 = call @from_bf16(%dyb247) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp248) : (tensor<?xf32>) -> ()
+  %dys249 = tensor.cast %dyb247 : tensor<?xbf16> to tensor<48xbf16>
+  %dy250 = tensor.expand_shape %dys249 [[0, 1]] output_shape [3, 16] : tensor<48xbf16> into tensor<3x16xbf16>
+  %res251:4 = call @case_13(%x239, %alphas241, %betas243, %gammas245, %dy250) : (tensor<3x16xbf16>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<3x16xbf16>) -> (tensor<3x16xbf16>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
+  %rf252 = tensor.collapse_shape %res251#0 [[0, 1]] : tensor<3x16xbf16> into tensor<48xbf16>
+  %rd253 = tensor.cast %rf252 : tensor<48xbf16> to tensor<?xbf16>
+  %re254 = call @from_bf16(%rd253) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re254) : (tensor<?xf32>) -> ()
+  %rd256 = tensor.cast %res251#1 : tensor<16xf32> to tensor<?xf32>
+  call @dump(%rd256) : (tensor<?xf32>) -> ()
+  %rd258 = tensor.cast %res251#2 : tensor<16xf32> to tensor<?xf32>
+  call @dump(%rd258) : (tensor<?xf32>) -> ()
+  %rd260 = tensor.cast %res251#3 : tensor<16xf32> to tensor<?xf32>
+  call @dump(%rd260) : (tensor<?xf32>) -> ()
+  %xf261_n = arith.constant 24 : index
+  %xf261_s = arith.constant 0.3 : f32
+  %xf261_c = arith.constant 1.0 : f32
+  %xf261_o = arith.constant 0.1 : f32
+  %xf261 = call @gen(%xf261_n, %xf261_s, %xf261_c, %xf261_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf261) : (tensor<?xf32>) -> ()
+  %xs262 = tensor.cast %xf261 : tensor<?xf32> to tensor<24xf32>
+  %x263 = tensor.expand_shape %xs262 [[0, 1]] output_shape [3, 8] : tensor<24xf32> into tensor<3x8xf32>
+  %xd264 = tensor.cast %x263 : tensor<3x8xf32> to tensor<?x?xf32>
+  %alphaf265_n = arith.constant 8 : index
+  %alphaf265_s = arith.constant 2.1 : f32
+  %alphaf265_c = arith.constant 0.6 : f32
+  %alphaf265_o = arith.constant 0.8 : f32
+  %alphaf265 = call @gen(%alphaf265_n, %alphaf265_s, %alphaf265_c, %alphaf265_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf265) : (tensor<?xf32>) -> ()
+  %alphas266 = tensor.cast %alphaf265 : tensor<?xf32> to tensor<8xf32>
+  %alphad267 = tensor.cast %alphas266 : tensor<8xf32> to tensor<?xf32>
+  %betaf268_n = arith.constant 8 : index
+  %betaf268_s = arith.constant 0.7 : f32
+  %betaf268_c = arith.constant 0.3 : f32
+  %betaf268_o = arith.constant 0.05 : f32
+  %betaf268 = call @gen(%betaf268_n, %betaf268_s, %betaf268_c, %betaf268_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf268) : (tensor<?xf32>) -> ()
+  %betas269 = tensor.cast %betaf268 : tensor<?xf32> to tensor<8xf32>
+  %betad270 = tensor.cast %betas269 : tensor<8xf32> to tensor<?xf32>
+  %gammaf271_n = arith.constant 8 : index
+  %gammaf271_s = arith.constant 1.7 : f32
+  %gammaf271_c = arith.constant 0.4 : f32
+  %gammaf271_o = arith.constant 1.0 : f32
+  %gammaf271 = call @gen(%gammaf271_n, %gammaf271_s, %gammaf271_c, %gammaf271_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf271) : (tensor<?xf32>) -> ()
+  %gammas272 = tensor.cast %gammaf271 : tensor<?xf32> to tensor<8xf32>
+  %gammad273 = tensor.cast %gammas272 : tensor<8xf32> to tensor<?xf32>
+  %dyf274_n = arith.constant 24 : index
+  %dyf274_s = arith.constant 5.3 : f32
+  %dyf274_c = arith.constant 0.8 : f32
+  %dyf274_o = arith.constant 0.0 : f32
+  %dyf274 = call @gen(%dyf274_n, %dyf274_s, %dyf274_c, %dyf274_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf274) : (tensor<?xf32>) -> ()
+  %dys275 = tensor.cast %dyf274 : tensor<?xf32> to tensor<24xf32>
+  %dy276 = tensor.expand_shape %dys275 [[0, 1]] output_shape [3, 8] : tensor<24xf32> into tensor<3x8xf32>
+  %dyd277 = tensor.cast %dy276 : tensor<3x8xf32> to tensor<?x?xf32>
+  %res278:4 = call @case_14(%xd264, %alphad267, %betad270, %gammad273, %dyd277) : (tensor<?x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>)
+  %rs279 = tensor.cast %res278#0 : tensor<?x?xf32> to tensor<3x8xf32>
+  %rf280 = tensor.collapse_shape %rs279 [[0, 1]] : tensor<3x8xf32> into tensor<24xf32>
+  %rd281 = tensor.cast %rf280 : tensor<24xf32> to tensor<?xf32>
+  call @dump(%rd281) : (tensor<?xf32>) -> ()
+  %rs282 = tensor.cast %res278#1 : tensor<?xf32> to tensor<8xf32>
+  %rd284 = tensor.cast %rs282 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd284) : (tensor<?xf32>) -> ()
+  %rs285 = tensor.cast %res278#2 : tensor<?xf32> to tensor<8xf32>
+  %rd287 = tensor.cast %rs285 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd287) : (tensor<?xf32>) -> ()
+  %rs288 = tensor.cast %res278#3 : tensor<?xf32> to tensor<8xf32>
+  %rd290 = tensor.cast %rs288 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd290) : (tensor<?xf32>) -> ()
+  %xf291_n = arith.constant 12 : index
+  %xf291_s = arith.constant 0.3 : f32
+  %xf291_c = arith.constant 1.0 : f32
+  %xf291_o = arith.constant 0.1 : f32
+  %xf291 = call @gen(%xf291_n, %xf291_s, %xf291_c, %xf291_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp292 = arith.constant dense<0.0> : tensor<4xf32>
+  %xf293 = tensor.insert_slice %sp292 into %xf291[8] [4] [1] : tensor<4xf32> into tensor<?xf32>
+  call @dump(%xf293) : (tensor<?xf32>) -> ()
+  %xs294 = tensor.cast %xf293 : tensor<?xf32> to tensor<12xf32>
+  %x295 = tensor.expand_shape %xs294 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
+  %alphaf296_n = arith.constant 4 : index
+  %alphaf296_s = arith.constant 2.1 : f32
+  %alphaf296_c = arith.constant 0.6 : f32
+  %alphaf296_o = arith.constant 0.8 : f32
+  %alphaf296 = call @gen(%alphaf296_n, %alphaf296_s, %alphaf296_c, %alphaf296_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf296) : (tensor<?xf32>) -> ()
+  %alphas297 = tensor.cast %alphaf296 : tensor<?xf32> to tensor<4xf32>
+  %betaf298_n = arith.constant 4 : index
+  %betaf298_s = arith.constant 0.7 : f32
+  %betaf298_c = arith.constant 0.3 : f32
+  %betaf298_o = arith.constant 0.05 : f32
+  %betaf298 = call @gen(%betaf298_n, %betaf298_s, %betaf298_c, %betaf298_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf298) : (tensor<?xf32>) -> ()
+  %betas299 = tensor.cast %betaf298 : tensor<?xf32> to tensor<4xf32>
+  %gammaf300_n = arith.constant 4 : index
+  %gammaf300_s = arith.constant 1.7 : f32
+  %gammaf300_c = arith.constant 0.4 : f32
+  %gammaf300_o = arith.constant 1.0 : f32
+  %gammaf300 = call @gen(%gammaf300_n, %gammaf300_s, %gammaf300_c, %gammaf300_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf300) : (tensor<?xf32>) -> ()
+  %gammas301 = tensor.cast %gammaf300 : tensor<?xf32> to tensor<4xf32>
+  %dyf302_n = arith.constant 12 : index
+  %dyf302_s = arith.constant 5.3 : f32
+  %dyf302_c = arith.constant 0.8 : f32
+  %dyf302_o = arith.constant 0.0 : f32
+  %dyf302 = call @gen(%dyf302_n, %dyf302_s, %dyf302_c, %dyf302_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf302) : (tensor<?xf32>) -> ()
+  %dys303 = tensor.cast %dyf302 : tensor<?xf32> to tensor<12xf32>
+  %dy304 = tensor.expand_shape %dys303 [[0, 1]] output_shape [3, 4] : tensor<12xf32> into tensor<3x4xf32>
+  %res305:4 = call @case_15(%x295, %alphas297, %betas299, %gammas301, %dy304) : (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %rf306 = tensor.collapse_shape %res305#0 [[0, 1]] : tensor<3x4xf32> into tensor<12xf32>
+  %rd307 = tensor.cast %rf306 : tensor<12xf32> to tensor<?xf32>
+  call @dump(%rd307) : (tensor<?xf32>) -> ()
+  %rd309 = tensor.cast %res305#1 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd309) : (tensor<?xf32>) -> ()
+  %rd311 = tensor.cast %res305#2 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd311) : (tensor<?xf32>) -> ()
+  %rd313 = tensor.cast %res305#3 : tensor<4xf32> to tensor<?xf32>
+  call @dump(%rd313) : (tensor<?xf32>) -> ()
+  %xf314_n = arith.constant 3000 : index
+  %xf314_s = arith.constant 0.3 : f32
+  %xf314_c = arith.constant 1.0 : f32
+  %xf314_o = arith.constant 0.1 : f32
+  %xf314 = call @gen(%xf314_n, %xf314_s, %xf314_c, %xf314_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf314) : (tensor<?xf32>) -> ()
+  %xs315 = tensor.cast %xf314 : tensor<?xf32> to tensor<3000xf32>
+  %x316 = tensor.expand_shape %xs315 [[0, 1]] output_shape [3, 1000] : tensor<3000xf32> into tensor<3x1000xf32>
+  %alphaf317_n = arith.constant 1000 : index
+  %alphaf317_s = arith.constant 2.1 : f32
+  %alphaf317_c = arith.constant 0.6 : f32
+  %alphaf317_o = arith.constant 0.8 : f32
+  %alphaf317 = call @gen(%alphaf317_n, %alphaf317_s, %alphaf317_c, %alphaf317_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf317) : (tensor<?xf32>) -> ()
+  %alphas318 = tensor.cast %alphaf317 : tensor<?xf32> to tensor<1000xf32>
+  %betaf319_n = arith.constant 1000 : index
+  %betaf319_s = arith.constant 0.7 : f32
+  %betaf319_c = arith.constant 0.3 : f32
+  %betaf319_o = arith.constant 0.05 : f32
+  %betaf319 = call @gen(%betaf319_n, %betaf319_s, %betaf319_c, %betaf319_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf319) : (tensor<?xf32>) -> ()
+  %betas320 = tensor.cast %betaf319 : tensor<?xf32> to tensor<1000xf32>
+  %gammaf321_n = arith.constant 1000 : index
+  %gammaf321_s = arith.constant 1.7 : f32
+  %gammaf321_c = arith.constant 0.4 : f32
+  %gammaf321_o = arith.constant 1.0 : f32
+  %gammaf321 = call @gen(%gammaf321_n, %gammaf321_s, %gammaf321_c, %gammaf321_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf321) : (tensor<?xf32>) -> ()
+  %gammas322 = tensor.cast %gammaf321 : tensor<?xf32> to tensor<1000xf32>
+  %res323:3 = call @case_16(%x316, %alphas318, %betas320, %gammas322) : (tensor<3x1000xf32>, tensor<1000xf32>, tensor<1000xf32>, tensor<1000xf32>) -> (tensor<3x1000xf32>, tensor<3xf32>, tensor<3x1xf32>)
+  %rf324 = tensor.collapse_shape %res323#0 [[0, 1]] : tensor<3x1000xf32> into tensor<3000xf32>
+  %rd325 = tensor.cast %rf324 : tensor<3000xf32> to tensor<?xf32>
   call @dump(%rd325) : (tensor<?xf32>) -> ()
-  %rd327 = tensor.cast %res319#3 : tensor<4xf32> to tensor<?xf32>
+  %rd327 = tensor.cast %res323#1 : tensor<3xf32> to tensor<?xf32>
   call @dump(%rd327) : (tensor<?xf32>) -> ()
-  %xf328_n = arith.constant 3000 : index
-  %xf328_s = arith.constant 0.3 : f32
-  %xf328_c = arith.constant 1.0 : f32
-  %xf328_o = arith.constant 0.1 : f32
-  %xf328 = call @gen(%xf328_n, %xf328_s, %xf328_c, %xf328_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf328) : (tensor<?xf32>) -> ()
-  %xs329 = tensor.cast %xf328 : tensor<?xf32> to tensor<3000xf32>
-  %x330 = tensor.expand_shape %xs329 [[0, 1]] output_shape [3, 1000] : tensor<3000xf32> into tensor<3x1000xf32>
-  %alphaf331_n = arith.constant 1000 : index
-  %alphaf331_s = arith.constant 2.1 : f32
-  %alphaf331_c = arith.constant 0.6 : f32
-  %alphaf331_o = arith.constant 0.8 : f32
-  %alphaf331 = call @gen(%alphaf331_n, %alphaf331_s, %alphaf331_c, %alphaf331_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf331) : (tensor<?xf32>) -> ()
-  %alphas332 = tensor.cast %alphaf331 : tensor<?xf32> to tensor<1000xf32>
-  %betaf333_n = arith.constant 1000 : index
-  %betaf333_s = arith.constant 0.7 : f32
-  %betaf333_c = arith.constant 0.3 : f32
-  %betaf333_o = arith.constant 0.05 : f32
-  %betaf333 = call @gen(%betaf333_n, %betaf333_s, %betaf333_c, %betaf333_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf333) : (tensor<?xf32>) -> ()
-  %betas334 = tensor.cast %betaf333 : tensor<?xf32> to tensor<1000xf32>
-  %gammaf335_n = arith.constant 1000 : index
-  %gammaf335_s = arith.constant 1.7 : f32
-  %gammaf335_c = arith.constant 0.4 : f32
-  %gammaf335_o = arith.constant 1.0 : f32
-  %gammaf335 = call @gen(%gammaf335_n, %gammaf335_s, %gammaf335_c, %gammaf335_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf335) : (tensor<?xf32>) -> ()
-  %gammas336 = tensor.cast %gammaf335 : tensor<?xf32> to tensor<1000xf32>
-  %res337:3 = call @case_16(%x330, %alphas332, %betas334, %gammas336) : (tensor<3x1000xf32>, tensor<1000xf32>, tensor<1000xf32>, tensor<1000xf32>) -> (tensor<3x1000xf32>, tensor<3xf32>, tensor<3x1xf32>)
-  %rf338 = tensor.collapse_shape %res337#0 [[0, 1]] : tensor<3x1000xf32> into tensor<3000xf32>
-  %rd339 = tensor.cast %rf338 : tensor<3000xf32> to tensor<?xf32>
-  call @dump(%rd339) : (tensor<?xf32>) -> ()
-  %rd341 = tensor.cast %res337#1 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd341) : (tensor<?xf32>) -> ()
-  %rf342 = tensor.collapse_shape %res337#2 [[0, 1]] : tensor<3x1xf32> into tensor<3xf32>
-  %rd343 = tensor.cast %rf342 : tensor<3xf32> to tensor<?xf32>
-  call @dump(%rd343) : (tensor<?xf32>) -> ()
-  %xf344_n = arith.constant 28679 : index
-  %xf344_s = arith.constant 0.3 : f32
-  %xf344_c = arith.constant 1.0 : f32
-  %xf344_o = arith.constant 0.1 : f32
-  %xf344 = call @gen(%xf344_n, %xf344_s, %xf344_c, %xf344_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf344) : (tensor<?xf32>) -> ()
-  %xs345 = tensor.cast %xf344 : tensor<?xf32> to tensor<28679xf32>
-  %x346 = tensor.expand_shape %xs345 [[0, 1]] output_shape [7, 4097] : tensor<28679xf32> into tensor<7x4097xf32>
-  %alphaf347_n = arith.constant 4097 : index
-  %alphaf347_s = arith.constant 2.1 : f32
-  %alphaf347_c = arith.constant 0.6 : f32
-  %alphaf347_o = arith.constant 0.8 : f32
-  %alphaf347 = call @gen(%alphaf347_n, %alphaf347_s, %alphaf347_c, %alphaf347_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf347) : (tensor<?xf32>) -> ()
-  %alphas348 = tensor.cast %alphaf347 : tensor<?xf32> to tensor<4097xf32>
-  %betaf349_n = arith.constant 4097 : index
-  %betaf349_s = arith.constant 0.7 : f32
-  %betaf349_c = arith.constant 0.02 : f32
-  %betaf349_o = arith.constant 0.0 : f32
-  %betaf349 = call @gen(%betaf349_n, %betaf349_s, %betaf349_c, %betaf349_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf349) : (tensor<?xf32>) -> ()
-  %betas350 = tensor.cast %betaf349 : tensor<?xf32> to tensor<4097xf32>
-  %gammaf351_n = arith.constant 4097 : index
-  %gammaf351_s = arith.constant 1.7 : f32
-  %gammaf351_c = arith.constant 0.4 : f32
-  %gammaf351_o = arith.constant 1.0 : f32
-  %gammaf351 = call @gen(%gammaf351_n, %gammaf351_s, %gammaf351_c, %gammaf351_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf351) : (tensor<?xf32>) -> ()
-  %gammas352 = tensor.cast %gammaf351 : tensor<?xf32> to tensor<4097xf32>
-  %dyf353_n = arith.constant 28679 : index
-  %dyf353_s = arith.constant 5.3 : f32
-  %dyf353_c = arith.constant 0.8 : f32
-  %dyf353_o = arith.constant 0.0 : f32
-  %dyf353 = call @gen(%dyf353_n, %dyf353_s, %dyf353_c, %dyf353_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf353) : (tensor<?xf32>) -> ()
-  %dys354 = tensor.cast %dyf353 : tensor<?xf32> to tensor<28679xf32>
-  %dy355 = tensor.expand_shape %dys354 [[0, 1]] output_shape [7, 4097] : tensor<28679xf32> into tensor<7x4097xf32>
-  %res356:4 = call @case_17(%x346, %alphas348, %betas350, %gammas352, %dy355) : (tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<7x4097xf32>) -> (tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>)
-  %rf357 = tensor.collapse_shape %res356#0 [[0, 1]] : tensor<7x4097xf32> into tensor<28679xf32>
-  %rd358 = tensor.cast %rf357 : tensor<28679xf32> to tensor<?xf32>
-  call @dump(%rd358) : (tensor<?xf32>) -> ()
-  %rd360 = tensor.cast %res356#1 : tensor<4097xf32> to tensor<?xf32>
-  call @dump(%rd360) : (tensor<?xf32>) -> ()
-  %rd362 = tensor.cast %res356#2 : tensor<4097xf32> to tensor<?xf32>
-  call @dump(%rd362) : (tensor<?xf32>) -> ()
-  %rd364 = tensor.cast %res356#3 : tensor<4097xf32> to tensor<?xf32>
-  call @dump(%rd364) : (tensor<?xf32>) -> ()
-  %xf365_n = arith.constant 5120 : index
-  %xf365_s = arith.constant 0.3 : f32
-  %xf365_c = arith.constant 1.0 : f32
-  %xf365_o = arith.constant 0.1 : f32
-  %xf365 = call @gen(%xf365_n, %xf365_s, %xf365_c, %xf365_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf365) : (tensor<?xf32>) -> ()
-  %xs366 = tensor.cast %xf365 : tensor<?xf32> to tensor<5120xf32>
-  %x367 = tensor.expand_shape %xs366 [[0, 1]] output_shape [5, 1024] : tensor<5120xf32> into tensor<5x1024xf32>
-  %alphaf368_n = arith.constant 1024 : index
-  %alphaf368_s = arith.constant 2.1 : f32
-  %alphaf368_c = arith.constant 0.6 : f32
-  %alphaf368_o = arith.constant 0.8 : f32
-  %alphaf368 = call @gen(%alphaf368_n, %alphaf368_s, %alphaf368_c, %alphaf368_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf368) : (tensor<?xf32>) -> ()
-  %alphas369 = tensor.cast %alphaf368 : tensor<?xf32> to tensor<1024xf32>
-  %betaf370_n = arith.constant 1024 : index
-  %betaf370_s = arith.constant 0.7 : f32
-  %betaf370_c = arith.constant 0.05 : f32
-  %betaf370_o = arith.constant 0.0 : f32
-  %betaf370 = call @gen(%betaf370_n, %betaf370_s, %betaf370_c, %betaf370_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf370) : (tensor<?xf32>) -> ()
-  %betas371 = tensor.cast %betaf370 : tensor<?xf32> to tensor<1024xf32>
-  %gammaf372_n = arith.constant 1024 : index
-  %gammaf372_s = arith.constant 1.7 : f32
-  %gammaf372_c = arith.constant 0.4 : f32
-  %gammaf372_o = arith.constant 1.0 : f32
-  %gammaf372 = call @gen(%gammaf372_n, %gammaf372_s, %gammaf372_c, %gammaf372_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf372) : (tensor<?xf32>) -> ()
-  %gammas373 = tensor.cast %gammaf372 : tensor<?xf32> to tensor<1024xf32>
-  %dyf374_n = arith.constant 5120 : index
-  %dyf374_s = arith.constant 5.3 : f32
-  %dyf374_c = arith.constant 0.8 : f32
-  %dyf374_o = arith.constant 0.0 : f32
-  %dyf374 = call @gen(%dyf374_n, %dyf374_s, %dyf374_c, %dyf374_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%dyf374) : (tensor<?xf32>) -> ()
-  %dys375 = tensor.cast %dyf374 : tensor<?xf32> to tensor<5120xf32>
-  %dy376 = tensor.expand_shape %dys375 [[0, 1]] output_shape [5, 1024] : tensor<5120xf32> into tensor<5x1024xf32>
-  %res377:4 = call @case_18(%x367, %alphas369, %betas371, %gammas373, %dy376) : (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<5x1024xf32>) -> (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>)
-  %rf378 = tensor.collapse_shape %res377#0 [[0, 1]] : tensor<5x1024xf32> into tensor<5120xf32>
-  %rd379 = tensor.cast %rf378 : tensor<5120xf32> to tensor<?xf32>
-  call @dump(%rd379) : (tensor<?xf32>) -> ()
-  %rd381 = tensor.cast %res377#1 : tensor<1024xf32> to tensor<?xf32>
-  call @dump(%rd381) : (tensor<?xf32>) -> ()
-  %rd383 = tensor.cast %res377#2 : tensor<1024xf32> to tensor<?xf32>
+  %rf328 = tensor.collapse_shape %res323#2 [[0, 1]] : tensor<3x1xf32> into tensor<3xf32>
+  %rd329 = tensor.cast %rf328 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd329) : (tensor<?xf32>) -> ()
+  %xf330_n = arith.constant 28679 : index
+  %xf330_s = arith.constant 0.3 : f32
+  %xf330_c = arith.constant 1.0 : f32
+  %xf330_o = arith.constant 0.1 : f32
+  %xf330 = call @gen(%xf330_n, %xf330_s, %xf330_c, %xf330_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf330) : (tensor<?xf32>) -> ()
+  %xs331 = tensor.cast %xf330 : tensor<?xf32> to tensor<28679xf32>
+  %x332 = tensor.expand_shape %xs331 [[0, 1]] output_shape [7, 4097] : tensor<28679xf32> into tensor<7x4097xf32>
+  %alphaf333_n = arith.constant 4097 : index
+  %alphaf333_s = arith.constant 2.1 : f32
+  %alphaf333_c = arith.constant 0.6 : f32
+  %alphaf333_o = arith.constant 0.8 : f32
+  %alphaf333 = call @gen(%alphaf333_n, %alphaf333_s, %alphaf333_c, %alphaf333_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf333) : (tensor<?xf32>) -> ()
+  %alphas334 = tensor.cast %alphaf333 : tensor<?xf32> to tensor<4097xf32>
+  %betaf335_n = arith.constant 4097 : index
+  %betaf335_s = arith.constant 0.7 : f32
+  %betaf335_c = arith.constant 0.02 : f32
+  %betaf335_o = arith.constant 0.0 : f32
+  %betaf335 = call @gen(%betaf335_n, %betaf335_s, %betaf335_c, %betaf335_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf335) : (tensor<?xf32>) -> ()
+  %betas336 = tensor.cast %betaf335 : tensor<?xf32> to tensor<4097xf32>
+  %gammaf337_n = arith.constant 4097 : index
+  %gammaf337_s = arith.constant 1.7 : f32
+  %gammaf337_c = arith.constant 0.4 : f32
+  %gammaf337_o = arith.constant 1.0 : f32
+  %gammaf337 = call @gen(%gammaf337_n, %gammaf337_s, %gammaf337_c, %gammaf337_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf337) : (tensor<?xf32>) -> ()
+  %gammas338 = tensor.cast %gammaf337 : tensor<?xf32> to tensor<4097xf32>
+  %dyf339_n = arith.constant 28679 : index
+  %dyf339_s = arith.constant 5.3 : f32
+  %dyf339_c = arith.constant 0.8 : f32
+  %dyf339_o = arith.constant 0.0 : f32
+  %dyf339 = call @gen(%dyf339_n, %dyf339_s, %dyf339_c, %dyf339_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf339) : (tensor<?xf32>) -> ()
+  %dys340 = tensor.cast %dyf339 : tensor<?xf32> to tensor<28679xf32>
+  %dy341 = tensor.expand_shape %dys340 [[0, 1]] output_shape [7, 4097] : tensor<28679xf32> into tensor<7x4097xf32>
+  %res342:4 = call @case_17(%x332, %alphas334, %betas336, %gammas338, %dy341) : (tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<7x4097xf32>) -> (tensor<7x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>)
+  %rf343 = tensor.collapse_shape %res342#0 [[0, 1]] : tensor<7x4097xf32> into tensor<28679xf32>
+  %rd344 = tensor.cast %rf343 : tensor<28679xf32> to tensor<?xf32>
+  call @dump(%rd344) : (tensor<?xf32>) -> ()
+  %rd346 = tensor.cast %res342#1 : tensor<4097xf32> to tensor<?xf32>
+  call @dump(%rd346) : (tensor<?xf32>) -> ()
+  %rd348 = tensor.cast %res342#2 : tensor<4097xf32> to tensor<?xf32>
+  call @dump(%rd348) : (tensor<?xf32>) -> ()
+  %rd350 = tensor.cast %res342#3 : tensor<4097xf32> to tensor<?xf32>
+  call @dump(%rd350) : (tensor<?xf32>) -> ()
+  %xf351_n = arith.constant 5120 : index
+  %xf351_s = arith.constant 0.3 : f32
+  %xf351_c = arith.constant 1.0 : f32
+  %xf351_o = arith.constant 0.1 : f32
+  %xf351 = call @gen(%xf351_n, %xf351_s, %xf351_c, %xf351_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf351) : (tensor<?xf32>) -> ()
+  %xs352 = tensor.cast %xf351 : tensor<?xf32> to tensor<5120xf32>
+  %x353 = tensor.expand_shape %xs352 [[0, 1]] output_shape [5, 1024] : tensor<5120xf32> into tensor<5x1024xf32>
+  %alphaf354_n = arith.constant 1024 : index
+  %alphaf354_s = arith.constant 2.1 : f32
+  %alphaf354_c = arith.constant 0.6 : f32
+  %alphaf354_o = arith.constant 0.8 : f32
+  %alphaf354 = call @gen(%alphaf354_n, %alphaf354_s, %alphaf354_c, %alphaf354_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf354) : (tensor<?xf32>) -> ()
+  %alphas355 = tensor.cast %alphaf354 : tensor<?xf32> to tensor<1024xf32>
+  %betaf356_n = arith.constant 1024 : index
+  %betaf356_s = arith.constant 0.7 : f32
+  %betaf356_c = arith.constant 0.05 : f32
+  %betaf356_o = arith.constant 0.0 : f32
+  %betaf356 = call @gen(%betaf356_n, %betaf356_s, %betaf356_c, %betaf356_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf356) : (tensor<?xf32>) -> ()
+  %betas357 = tensor.cast %betaf356 : tensor<?xf32> to tensor<1024xf32>
+  %gammaf358_n = arith.constant 1024 : index
+  %gammaf358_s = arith.constant 1.7 : f32
+  %gammaf358_c = arith.constant 0.4 : f32
+  %gammaf358_o = arith.constant 1.0 : f32
+  %gammaf358 = call @gen(%gammaf358_n, %gammaf358_s, %gammaf358_c, %gammaf358_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf358) : (tensor<?xf32>) -> ()
+  %gammas359 = tensor.cast %gammaf358 : tensor<?xf32> to tensor<1024xf32>
+  %dyf360_n = arith.constant 5120 : index
+  %dyf360_s = arith.constant 5.3 : f32
+  %dyf360_c = arith.constant 0.8 : f32
+  %dyf360_o = arith.constant 0.0 : f32
+  %dyf360 = call @gen(%dyf360_n, %dyf360_s, %dyf360_c, %dyf360_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf360) : (tensor<?xf32>) -> ()
+  %dys361 = tensor.cast %dyf360 : tensor<?xf32> to tensor<5120xf32>
+  %dy362 = tensor.expand_shape %dys361 [[0, 1]] output_shape [5, 1024] : tensor<5120xf32> into tensor<5x1024xf32>
+  %res363:4 = call @case_18(%x353, %alphas355, %betas357, %gammas359, %dy362) : (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<5x1024xf32>) -> (tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>)
+  %rf364 = tensor.collapse_shape %res363#0 [[0, 1]] : tensor<5x1024xf32> into tensor<5120xf32>
+  %rd365 = tensor.cast %rf364 : tensor<5120xf32> to tensor<?xf32>
+  call @dump(%rd365) : (tensor<?xf32>) -> ()
+  %rd367 = tensor.cast %res363#1 : tensor<1024xf32> to tensor<?xf32>
+  call @dump(%rd367) : (tensor<?xf32>) -> ()
+  %rd369 = tensor.cast %res363#2 : tensor<1024xf32> to tensor<?xf32>
+  call @dump(%rd369) : (tensor<?xf32>) -> ()
+  %rd371 = tensor.cast %res363#3 : tensor<1024xf32> to tensor<?xf32>
+  call @dump(%rd371) : (tensor<?xf32>) -> ()
+  %xf372_n = arith.constant 32776 : index
+  %xf372_s = arith.constant 0.3 : f32
+  %xf372_c = arith.constant 1.0 : f32
+  %xf372_o = arith.constant 0.1 : f32
+  %xf372 = call @gen(%xf372_n, %xf372_s, %xf372_c, %xf372_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%xf372) : (tensor<?xf32>) -> ()
+  %xs373 = tensor.cast %xf372 : tensor<?xf32> to tensor<32776xf32>
+  %x374 = tensor.expand_shape %xs373 [[0, 1]] output_shape [8, 4097] : tensor<32776xf32> into tensor<8x4097xf32>
+  %alphaf375_n = arith.constant 4097 : index
+  %alphaf375_s = arith.constant 2.1 : f32
+  %alphaf375_c = arith.constant 0.6 : f32
+  %alphaf375_o = arith.constant 0.8 : f32
+  %alphaf375 = call @gen(%alphaf375_n, %alphaf375_s, %alphaf375_c, %alphaf375_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf375) : (tensor<?xf32>) -> ()
+  %alphas376 = tensor.cast %alphaf375 : tensor<?xf32> to tensor<4097xf32>
+  %betaf377_n = arith.constant 4097 : index
+  %betaf377_s = arith.constant 0.7 : f32
+  %betaf377_c = arith.constant 0.02 : f32
+  %betaf377_o = arith.constant 0.0 : f32
+  %betaf377 = call @gen(%betaf377_n, %betaf377_s, %betaf377_c, %betaf377_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf377) : (tensor<?xf32>) -> ()
+  %betas378 = tensor.cast %betaf377 : tensor<?xf32> to tensor<4097xf32>
+  %gammaf379_n = arith.constant 4097 : index
+  %gammaf379_s = arith.constant 1.7 : f32
+  %gammaf379_c = arith.constant 0.4 : f32
+  %gammaf379_o = arith.constant 1.0 : f32
+  %gammaf379 = call @gen(%gammaf379_n, %gammaf379_s, %gammaf379_c, %gammaf379_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf379) : (tensor<?xf32>) -> ()
+  %gammas380 = tensor.cast %gammaf379 : tensor<?xf32> to tensor<4097xf32>
+  %res381:3 = call @case_19(%x374, %alphas376, %betas378, %gammas380) : (tensor<8x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>) -> (tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  %rf382 = tensor.collapse_shape %res381#0 [[0, 1]] : tensor<8x4097xf32> into tensor<32776xf32>
+  %rd383 = tensor.cast %rf382 : tensor<32776xf32> to tensor<?xf32>
   call @dump(%rd383) : (tensor<?xf32>) -> ()
-  %rd385 = tensor.cast %res377#3 : tensor<1024xf32> to tensor<?xf32>
+  %rd385 = tensor.cast %res381#1 : tensor<8xf32> to tensor<?xf32>
   call @dump(%rd385) : (tensor<?xf32>) -> ()
-  %xf386_n = arith.constant 32776 : index
-  %xf386_s = arith.constant 0.3 : f32
-  %xf386_c = arith.constant 1.0 : f32
-  %xf386_o = arith.constant 0.1 : f32
-  %xf386 = call @gen(%xf386_n, %xf386_s, %xf386_c, %xf386_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%xf386) : (tensor<?xf32>) -> ()
-  %xs387 = tensor.cast %xf386 : tensor<?xf32> to tensor<32776xf32>
-  %x388 = tensor.expand_shape %xs387 [[0, 1]] output_shape [8, 4097] : tensor<32776xf32> into tensor<8x4097xf32>
-  %alphaf389_n = arith.constant 4097 : index
-  %alphaf389_s = arith.constant 2.1 : f32
-  %alphaf389_c = arith.constant 0.6 : f32
-  %alphaf389_o = arith.constant 0.8 : f32
-  %alphaf389 = call @gen(%alphaf389_n, %alphaf389_s, %alphaf389_c, %alphaf389_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf389) : (tensor<?xf32>) -> ()
-  %alphas390 = tensor.cast %alphaf389 : tensor<?xf32> to tensor<4097xf32>
-  %betaf391_n = arith.constant 4097 : index
-  %betaf391_s = arith.constant 0.7 : f32
-  %betaf391_c = arith.constant 0.02 : f32
-  %betaf391_o = arith.constant 0.0 : f32
-  %betaf391 = call @gen(%betaf391_n, %betaf391_s, %betaf391_c, %betaf391_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf391) : (tensor<?xf32>) -> ()
-  %betas392 = tensor.cast %betaf391 : tensor<?xf32> to tensor<4097xf32>
-  %gammaf393_n = arith.constant 4097 : index
-  %gammaf393_s = arith.constant 1.7 : f32
-  %gammaf393_c = arith.constant 0.4 : f32
-  %gammaf393_o = arith.constant 1.0 : f32
-  %gammaf393 = call @gen(%gammaf393_n, %gammaf393_s, %gammaf393_c, %gammaf393_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf393) : (tensor<?xf32>) -> ()
-  %gammas394 = tensor.cast %gammaf393 : tensor<?xf32> to tensor<4097xf32>
-  %res395:3 = call @case_19(%x388, %alphas390, %betas392, %gammas394) : (tensor<8x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>) -> (tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>)
-  %rf396 = tensor.collapse_shape %res395#0 [[0, 1]] : tensor<8x4097xf32> into tensor<32776xf32>
-  %rd397 = tensor.cast %rf396 : tensor<32776xf32> to tensor<?xf32>
-  call @dump(%rd397) : (tensor<?xf32>) -> ()
-  %rd399 = tensor.cast %res395#1 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd399) : (tensor<?xf32>) -> ()
-  %rf400 = tensor.collapse_shape %res395#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
-  %rd401 = tensor.cast %rf400 : tensor<8xf32> to tensor<?xf32>
-  call @dump(%rd401) : (tensor<?xf32>) -> ()
-  %xf402_n = arith.constant 24576 : index
-  %xf402_s = arith.constant 0.3 : f32
-  %xf402_c = arith.constant 1.0 : f32
-  %xf402_o = arith.constant 0.1 : f32
-  %xf402 = call @gen(%xf402_n, %xf402_s, %xf402_c, %xf402_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %xb403 = call @to_bf16(%xf402) : (tensor<?xf32>) -> tensor<?xbf16>
-  %xp404 = call @from_bf16(%xb403) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%xp404) : (tensor<?xf32>) -> ()
-  %xs405 = tensor.cast %xb403 : tensor<?xbf16> to tensor<24576xbf16>
-  %x406 = tensor.expand_shape %xs405 [[0, 1]] output_shape [12, 2048] : tensor<24576xbf16> into tensor<12x2048xbf16>
-  %alphaf407_n = arith.constant 2048 : index
-  %alphaf407_s = arith.constant 2.1 : f32
-  %alphaf407_c = arith.constant 0.6 : f32
-  %alphaf407_o = arith.constant 0.8 : f32
-  %alphaf407 = call @gen(%alphaf407_n, %alphaf407_s, %alphaf407_c, %alphaf407_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%alphaf407) : (tensor<?xf32>) -> ()
-  %alphas408 = tensor.cast %alphaf407 : tensor<?xf32> to tensor<2048xf32>
-  %betaf409_n = arith.constant 2048 : index
-  %betaf409_s = arith.constant 0.7 : f32
-  %betaf409_c = arith.constant 0.03 : f32
-  %betaf409_o = arith.constant 0.0 : f32
-  %betaf409 = call @gen(%betaf409_n, %betaf409_s, %betaf409_c, %betaf409_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%betaf409) : (tensor<?xf32>) -> ()
-  %betas410 = tensor.cast %betaf409 : tensor<?xf32> to tensor<2048xf32>
-  %gammaf411_n = arith.constant 2048 : index
-  %gammaf411_s = arith.constant 1.7 : f32
-  %gammaf411_c = arith.constant 0.4 : f32
-  %gammaf411_o = arith.constant 1.0 : f32
-  %gammaf411 = call @gen(%gammaf411_n, %gammaf411_s, %gammaf411_c, %gammaf411_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  call @dump(%gammaf411) : (tensor<?xf32>) -> ()
-  %gammas412 = tensor.cast %gammaf411 : tensor<?xf32> to tensor<2048xf32>
-  %res413:1 = call @case_20(%x406, %alphas408, %betas410, %gammas412) : (tensor<12x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<12x2048xbf16>)
-  %rf414 = tensor.collapse_shape %res413#0 [[0, 1]] : tensor<12x2048xbf16> into tensor<24576xbf16>
-  %rd415 = tensor.cast %rf414 : tensor<24576xbf16> to tensor<?xbf16>
-  %re416 = call @from_bf16(%rd415) : (tensor<?xbf16>) -> tensor<?xf32>
-  call @dump(%re416) : (tensor<?xf32>) -> ()
+  %rf386 = tensor.collapse_shape %res381#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
+  %rd387 = tensor.cast %rf386 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd387) : (tensor<?xf32>) -> ()
+  %xf388_n = arith.constant 24576 : index
+  %xf388_s = arith.constant 0.3 : f32
+  %xf388_c = arith.constant 1.0 : f32
+  %xf388_o = arith.constant 0.1 : f32
+  %xf388 = call @gen(%xf388_n, %xf388_s, %xf388_c, %xf388_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb389 = call @to_bf16(%xf388) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp390 = call @from_bf16(%xb389) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp390) : (tensor<?xf32>) -> ()
+  %xs391 = tensor.cast %xb389 : tensor<?xbf16> to tensor<24576xbf16>
+  %x392 = tensor.expand_shape %xs391 [[0, 1]] output_shape [12, 2048] : tensor<24576xbf16> into tensor<12x2048xbf16>
+  %alphaf393_n = arith.constant 2048 : index
+  %alphaf393_s = arith.constant 2.1 : f32
+  %alphaf393_c = arith.constant 0.6 : f32
+  %alphaf393_o = arith.constant 0.8 : f32
+  %alphaf393 = call @gen(%alphaf393_n, %alphaf393_s, %alphaf393_c, %alphaf393_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf393) : (tensor<?xf32>) -> ()
+  %alphas394 = tensor.cast %alphaf393 : tensor<?xf32> to tensor<2048xf32>
+  %betaf395_n = arith.constant 2048 : index
+  %betaf395_s = arith.constant 0.7 : f32
+  %betaf395_c = arith.constant 0.03 : f32
+  %betaf395_o = arith.constant 0.0 : f32
+  %betaf395 = call @gen(%betaf395_n, %betaf395_s, %betaf395_c, %betaf395_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf395) : (tensor<?xf32>) -> ()
+  %betas396 = tensor.cast %betaf395 : tensor<?xf32> to tensor<2048xf32>
+  %gammaf397_n = arith.constant 2048 : index
+  %gammaf397_s = arith.constant 1.7 : f32
+  %gammaf397_c = arith.constant 0.4 : f32
+  %gammaf397_o = arith.constant 1.0 : f32
+  %gammaf397 = call @gen(%gammaf397_n, %gammaf397_s, %gammaf397_c, %gammaf397_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf397) : (tensor<?xf32>) -> ()
+  %gammas398 = tensor.cast %gammaf397 : tensor<?xf32> to tensor<2048xf32>
+  %res399:1 = call @case_20(%x392, %alphas394, %betas396, %gammas398) : (tensor<12x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<12x2048xbf16>)
+  %rf400 = tensor.collapse_shape %res399#0 [[0, 1]] : tensor<12x2048xbf16> into tensor<24576xbf16>
+  %rd401 = tensor.cast %rf400 : tensor<24576xbf16> to tensor<?xbf16>
+  %re402 = call @from_bf16(%rd401) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re402) : (tensor<?xf32>) -> ()
+  %xf403_n = arith.constant 16384 : index
+  %xf403_s = arith.constant 0.3 : f32
+  %xf403_c = arith.constant 1.0 : f32
+  %xf403_o = arith.constant 0.1 : f32
+  %xf403 = call @gen(%xf403_n, %xf403_s, %xf403_c, %xf403_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp404 = arith.constant dense<0x7FC00000> : tensor<2048xf32>
+  %xf405 = tensor.insert_slice %sp404 into %xf403[2048] [2048] [1] : tensor<2048xf32> into tensor<?xf32>
+  %sp406 = arith.constant 0x7F800000 : f32
+  %spi407 = arith.constant 12293 : index
+  %xf408 = tensor.insert %sp406 into %xf405[%spi407] : tensor<?xf32>
+  call @dump(%xf408) : (tensor<?xf32>) -> ()
+  %xs409 = tensor.cast %xf408 : tensor<?xf32> to tensor<16384xf32>
+  %x410 = tensor.expand_shape %xs409 [[0, 1]] output_shape [8, 2048] : tensor<16384xf32> into tensor<8x2048xf32>
+  %alphaf411_n = arith.constant 2048 : index
+  %alphaf411_s = arith.constant 2.1 : f32
+  %alphaf411_c = arith.constant 0.6 : f32
+  %alphaf411_o = arith.constant 0.8 : f32
+  %alphaf411 = call @gen(%alphaf411_n, %alphaf411_s, %alphaf411_c, %alphaf411_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf411) : (tensor<?xf32>) -> ()
+  %alphas412 = tensor.cast %alphaf411 : tensor<?xf32> to tensor<2048xf32>
+  %betaf413_n = arith.constant 2048 : index
+  %betaf413_s = arith.constant 0.7 : f32
+  %betaf413_c = arith.constant 0.02 : f32
+  %betaf413_o = arith.constant 0.0 : f32
+  %betaf413 = call @gen(%betaf413_n, %betaf413_s, %betaf413_c, %betaf413_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf413) : (tensor<?xf32>) -> ()
+  %betas414 = tensor.cast %betaf413 : tensor<?xf32> to tensor<2048xf32>
+  %gammaf415_n = arith.constant 2048 : index
+  %gammaf415_s = arith.constant 1.7 : f32
+  %gammaf415_c = arith.constant 0.4 : f32
+  %gammaf415_o = arith.constant 1.0 : f32
+  %gammaf415 = call @gen(%gammaf415_n, %gammaf415_s, %gammaf415_c, %gammaf415_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf415) : (tensor<?xf32>) -> ()
+  %gammas416 = tensor.cast %gammaf415 : tensor<?xf32> to tensor<2048xf32>
+  %res417:3 = call @case_21(%x410, %alphas412, %betas414, %gammas416) : (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<8x2048xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  %rf418 = tensor.collapse_shape %res417#0 [[0, 1]] : tensor<8x2048xf32> into tensor<16384xf32>
+  %rd419 = tensor.cast %rf418 : tensor<16384xf32> to tensor<?xf32>
+  call @dump(%rd419) : (tensor<?xf32>) -> ()
+  %rd421 = tensor.cast %res417#1 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd421) : (tensor<?xf32>) -> ()
+  %rf422 = tensor.collapse_shape %res417#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
+  %rd423 = tensor.cast %rf422 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd423) : (tensor<?xf32>) -> ()
+  %xf424_n = arith.constant 18432 : index
+  %xf424_s = arith.constant 0.3 : f32
+  %xf424_c = arith.constant 1.0 : f32
+  %xf424_o = arith.constant 0.1 : f32
+  %xf424 = call @gen(%xf424_n, %xf424_s, %xf424_c, %xf424_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp425 = arith.constant dense<0.0> : tensor<2048xf32>
+  %xf426 = tensor.insert_slice %sp425 into %xf424[4096] [2048] [1] : tensor<2048xf32> into tensor<?xf32>
+  call @dump(%xf426) : (tensor<?xf32>) -> ()
+  %xs427 = tensor.cast %xf426 : tensor<?xf32> to tensor<18432xf32>
+  %x428 = tensor.expand_shape %xs427 [[0, 1]] output_shape [9, 2048] : tensor<18432xf32> into tensor<9x2048xf32>
+  %alphaf429_n = arith.constant 2048 : index
+  %alphaf429_s = arith.constant 2.1 : f32
+  %alphaf429_c = arith.constant 0.6 : f32
+  %alphaf429_o = arith.constant 0.8 : f32
+  %alphaf429 = call @gen(%alphaf429_n, %alphaf429_s, %alphaf429_c, %alphaf429_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf429) : (tensor<?xf32>) -> ()
+  %alphas430 = tensor.cast %alphaf429 : tensor<?xf32> to tensor<2048xf32>
+  %betaf431_n = arith.constant 2048 : index
+  %betaf431_s = arith.constant 0.7 : f32
+  %betaf431_c = arith.constant 0.02 : f32
+  %betaf431_o = arith.constant 0.0 : f32
+  %betaf431 = call @gen(%betaf431_n, %betaf431_s, %betaf431_c, %betaf431_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf431) : (tensor<?xf32>) -> ()
+  %betas432 = tensor.cast %betaf431 : tensor<?xf32> to tensor<2048xf32>
+  %gammaf433_n = arith.constant 2048 : index
+  %gammaf433_s = arith.constant 1.7 : f32
+  %gammaf433_c = arith.constant 0.4 : f32
+  %gammaf433_o = arith.constant 1.0 : f32
+  %gammaf433 = call @gen(%gammaf433_n, %gammaf433_s, %gammaf433_c, %gammaf433_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf433) : (tensor<?xf32>) -> ()
+  %gammas434 = tensor.cast %gammaf433 : tensor<?xf32> to tensor<2048xf32>
+  %dyf435_n = arith.constant 18432 : index
+  %dyf435_s = arith.constant 5.3 : f32
+  %dyf435_c = arith.constant 0.8 : f32
+  %dyf435_o = arith.constant 0.0 : f32
+  %dyf435 = call @gen(%dyf435_n, %dyf435_s, %dyf435_c, %dyf435_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf435) : (tensor<?xf32>) -> ()
+  %dys436 = tensor.cast %dyf435 : tensor<?xf32> to tensor<18432xf32>
+  %dy437 = tensor.expand_shape %dys436 [[0, 1]] output_shape [9, 2048] : tensor<18432xf32> into tensor<9x2048xf32>
+  %res438:4 = call @case_22(%x428, %alphas430, %betas432, %gammas434, %dy437) : (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<9x2048xf32>) -> (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
+  %rf439 = tensor.collapse_shape %res438#0 [[0, 1]] : tensor<9x2048xf32> into tensor<18432xf32>
+  %rd440 = tensor.cast %rf439 : tensor<18432xf32> to tensor<?xf32>
+  call @dump(%rd440) : (tensor<?xf32>) -> ()
+  %rd442 = tensor.cast %res438#1 : tensor<2048xf32> to tensor<?xf32>
+  call @dump(%rd442) : (tensor<?xf32>) -> ()
+  %rd444 = tensor.cast %res438#2 : tensor<2048xf32> to tensor<?xf32>
+  call @dump(%rd444) : (tensor<?xf32>) -> ()
+  %rd446 = tensor.cast %res438#3 : tensor<2048xf32> to tensor<?xf32>
+  call @dump(%rd446) : (tensor<?xf32>) -> ()
   return
 }
