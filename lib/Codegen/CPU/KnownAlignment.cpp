@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
 #include <algorithm>
@@ -128,6 +129,23 @@ int64_t divisor(Value value, int depth) {
   return 1;
 }
 
+/// A divisor of the linear offset, in elements, of `indices` into a memref
+/// of `type` (sum of index times stride); 1 when its strides are unknown.
+int64_t linearOffsetDivisor(MemRefType type, ArrayRef<OpFoldResult> indices,
+                            int depth) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return 1;
+  int64_t result = kUnbounded;
+  for (auto [stride, index] : llvm::zip_equal(strides, indices)) {
+    int64_t strideDivisor =
+        ShapedType::isDynamic(stride) ? 1 : powerOfTwoDivisor(stride);
+    result = std::min(result, product(divisor(index, depth), strideDivisor));
+  }
+  return result;
+}
+
 /// The alignment of the allocation `memref` views (in bytes) and a divisor
 /// of the view's offset into it (in elements).
 struct ViewBase {
@@ -162,18 +180,10 @@ ViewBase traceView(Value memref, int64_t elementBytes, int depth) {
     return traceView(op->getOperand(0), elementBytes, depth);
   if (auto subview = dyn_cast<memref::SubViewOp>(op)) {
     ViewBase base = traceView(subview.getSource(), elementBytes, depth);
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(subview.getSourceType().getStridesAndOffset(strides, offset)))
-      return {base.alignment, 1};
-    for (auto [stride, start] :
-         llvm::zip_equal(strides, subview.getMixedOffsets())) {
-      int64_t strideDivisor = ShapedType::isDynamic(stride)
-                                  ? 1
-                                  : powerOfTwoDivisor(stride);
-      base.offsetDivisor = std::min(
-          base.offsetDivisor, product(divisor(start, depth), strideDivisor));
-    }
+    base.offsetDivisor =
+        std::min(base.offsetDivisor,
+                 linearOffsetDivisor(subview.getSourceType(),
+                                     subview.getMixedOffsets(), depth));
     return base;
   }
   return unknown;
@@ -193,16 +203,9 @@ int64_t mlir::norm::knownAccessAlignment(Value memref, ValueRange indices) {
     return 1;
   int64_t elementBytes = bits / 8;
   ViewBase base = traceView(memref, elementBytes, /*depth=*/0);
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return elementBytes;
-  int64_t elements = base.offsetDivisor;
-  for (auto [stride, index] : llvm::zip_equal(strides, indices)) {
-    int64_t strideDivisor =
-        ShapedType::isDynamic(stride) ? 1 : powerOfTwoDivisor(stride);
-    elements = std::min(elements,
-                        product(knownIndexDivisor(index), strideDivisor));
-  }
+  int64_t elements =
+      std::min(base.offsetDivisor,
+               linearOffsetDivisor(type, getAsOpFoldResult(indices),
+                                   /*depth=*/0));
   return std::min(base.alignment, product(elements, elementBytes));
 }
