@@ -264,9 +264,11 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// more than they save (measured beside copies, f32 and bf16).
   int64_t gradientRowBlockFor(ArrayRef<linalg::LinalgOp> reductions) {
     int64_t rowSizedSums = 0;
-    for (linalg::LinalgOp op : reductions)
+    for (linalg::LinalgOp op : reductions) {
+      int64_t rowLength = rowLengthOf(op);
       for (OpOperand &init : op.getDpsInitsMutable())
-        rowSizedSums += isRowSized(init.get(), rowLengthOf(op));
+        rowSizedSums += isRowSized(init.get(), rowLength);
+    }
     return rowSizedSums >= 2 ? rowBlock : 1;
   }
 
@@ -285,10 +287,11 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     int64_t rows = op.getStaticLoopRanges().front();
     if (ShapedType::isDynamic(rows) || rows % rowBlock != 0)
       return 1;
+    int64_t rowLength = rowLengthOf(op);
     int64_t rowParameters = 0;
     for (OpOperand *input : op.getDpsInputOperands())
       rowParameters += !op.getMatchingIndexingMap(input).isFunctionOfDim(0) &&
-                       isRowSized(input->get(), rowLengthOf(op));
+                       isRowSized(input->get(), rowLength);
     return rowParameters >= 2 ? rowBlock : 1;
   }
 
