@@ -7,13 +7,17 @@ Usually run through `scripts/bench.sh [--quick]`, which builds the tools first:
 
 What is measured, in one run (SPEC §4):
   copy       AVX-512 copy kernel (non-temporal stores for DRAM-sized buffers,
-             ordinary stores for the cache-resident one), 1 and 2 threads,
-             GB/s counting read + write; measured right before and right
-             after each of the --rounds (3) norm-mlir runs of a row (one with --quick),
-             the mean of the two being that run's limit; the row reports the
-             run with the median ratio (this VM's bandwidth drifts by tens of
-             percent over minutes), and before and after everything for
-             context.
+             ordinary stores for the cache-resident one), GB/s counting
+             read + write. Every row, 1-thread rows included, is compared
+             with the 2-thread copy (the machine's limit, SPEC §4), measured
+             right before and right after each of the --rounds (3) norm-mlir
+             runs of the row (one with --quick), the mean of the two being
+             that run's limit; the row reports the run with the median ratio
+             (this VM's bandwidth drifts by tens of percent over minutes).
+             1-thread rows also show norm-mlir's % of a 1-thread copy
+             measured before and after the row (%cpT). Copies of both
+             thread counts are also measured before and after everything,
+             for context.
   norm-mlir  `norm-runner f.mlir -e f --random-inputs=1 --bench=REPS` with the
              pipeline's thread count set to 1 or 2.
   c++ref     -O3 -march=native OpenMP, auto-vectorized loops (bench/cpu).
@@ -45,6 +49,7 @@ FULL_SHAPES = [((8192, 4096), "f32"), ((8192, 4096), "bf16"),
                ((64, 4096), "f32")]
 QUICK_SHAPES = [((8192, 4096), "f32"), ((64, 4096), "f32")]
 IMPLS = ["norm-mlir", "c++ref", "naive", "torch"]
+COPY_THREADS = 2  # SPEC §4: every row is compared with a 2-thread copy
 CACHE_BYTES = 16 << 20  # working sets up to this are "cache-resident"
 BENCH_RE = re.compile(r"bench:\s*median_ms=([0-9.eE+-]+)\s+min_ms=([0-9.eE+-]+)"
                       r"\s+reps=(\d+)")
@@ -225,7 +230,11 @@ def bench_torch(configs, threads, min_time):
 # ----------------------------------------------------------------------------
 
 def fmt(v, spec):
-    return "-" if v is None else format(v, spec)
+    """format(v, spec), or "-" padded to the spec's width when v is None."""
+    if v is not None:
+        return format(v, spec)
+    width = re.match(r"\d*", spec).group(0)
+    return format("-", ">" + width)
 
 
 def print_tables(rows):
@@ -233,10 +242,12 @@ def print_tables(rows):
     log("GB/s = model bytes / median time; model bytes: fwd = read x + write y,"
         " bwd = read x, dy + write dx (parameters and their gradients not"
         " counted; not the runner's bytes=).")
-    log("%copy = GB/s / copy GB/s with the same thread count (DRAM copy for"
+    log("%cp = GB/s / the 2-thread copy's GB/s (copy2T; DRAM copy for"
         " DRAM-resident shapes, cache copy for the 64-row shape, mean of the"
         " copies right before and after the norm-mlir run; of 3 runs, the one"
-        " with the median ratio); xtrch = torch time / this time.")
+        " with the median ratio), for every row: the SPEC §4 targets are for"
+        " the 2-thread rows; %cpT = norm-mlir's GB/s / a copy with the row's"
+        " own thread count; xtrch = torch time / this time.")
     for op in normlib.OPS:
         for direction in ("fwd", "bwd"):
             sel = [r for r in rows if r["op"] == op and r["dir"] == direction]
@@ -244,12 +255,15 @@ def print_tables(rows):
                 continue
             log("")
             log(f"== {op} {direction} " + "=" * 90)
-            hdr = (f"{'shape':>12} {'dt':>4} {'thr':>3} {'copyGB/s':>8} |"
-                   + "".join(f" {i:>24} |" for i in IMPLS))
+            def width(impl):
+                return 29 if impl == "norm-mlir" else 24
+            hdr = (f"{'shape':>12} {'dt':>4} {'thr':>3} {'copy2T':>8} |"
+                   + "".join(f" {i:>{width(i)}} |" for i in IMPLS))
             log(hdr)
-            log(f"{'':>12} {'':>4} {'':>3} {'':>8} |" +
-                "".join(f" {'ms':>7} {'GB/s':>5} {'%cp':>4} {'xtrch':>5} |"
-                        for _ in IMPLS))
+            log(f"{'':>12} {'':>4} {'':>3} {'GB/s':>8} |" +
+                "".join(f" {'ms':>7} {'GB/s':>5} {'%cp':>4}" +
+                        (f" {'%cpT':>4}" if i == "norm-mlir" else "") +
+                        f" {'xtrch':>5} |" for i in IMPLS))
             keys = []
             for r in sel:
                 k = (r["shape"], r["dtype"], r["threads"])
@@ -264,15 +278,20 @@ def print_tables(rows):
                     m = [r for r in sel if r["shape"] == shape and
                          r["dtype"] == dtype and r["threads"] == threads and
                          r["impl"] == impl]
+                    extra = impl == "norm-mlir"
                     if not m or m[0]["median_ms"] is None:
-                        cells += f" {'-':>7} {'-':>5} {'-':>4} {'-':>5} |"
+                        cells += (f" {'-':>7} {'-':>5} {'-':>4}" +
+                                  (f" {'-':>4}" if extra else "") +
+                                  f" {'-':>5} |")
                         if m:
                             cp = m[0]["copy_gbps"]
                         continue
                     r = m[0]
                     cp = r["copy_gbps"]
                     cells += (f" {r['median_ms']:7.3f} {r['gbps']:5.1f} "
-                              f"{fmt(r['pct_copy'], '4.0f')} "
+                              f"{fmt(r['pct_copy'], '4.0f')} " +
+                              (f"{fmt(r['pct_copy_same'], '4.0f')} "
+                               if extra else "") +
                               f"{fmt(r['vs_torch'], '5.2f')} |")
                 log(line + f"{fmt(cp, '8.1f')} |" + cells)
 
@@ -405,7 +424,7 @@ def main():
 
     def copies_now():
         c = {}
-        for t in threads_list:
+        for t in sorted(set(threads_list) | {COPY_THREADS}):
             c[("dram", t)] = copy_bw(a.cpu_bench, t, 256 << 10, True, min_time)
             c[("cache", t)] = copy_bw(a.cpu_bench, t, 512, False, min_time)
         return c
@@ -413,7 +432,8 @@ def main():
     log("== copy bandwidth (before)")
     c0 = copies_now()
     results = {}  # (impl, op, dir, shape, dtype, threads) -> result
-    local_copy = {}  # (op, dir, shape, dtype, threads) -> GB/s
+    local_copy = {}  # (op, dir, shape, dtype, threads) -> 2-thread GB/s
+    same_copy = {}  # the same, with a copy of the row's own thread count
     errors = []
     t_start = time.time()
     workdir = tempfile.mkdtemp(prefix="norm-bench-")
@@ -427,9 +447,10 @@ def main():
                 # its norm-mlir run.
                 cache = is_cache_resident(s, dt, d)
 
-                def row_copy():
-                    return copy_bw(a.cpu_bench, t, 512 if cache else 256 << 10,
-                                   not cache, min_time / 2)
+                def row_copy(threads=COPY_THREADS):
+                    return copy_bw(a.cpu_bench, threads,
+                                   512 if cache else 256 << 10, not cache,
+                                   min_time / 2)
                 if "c++ref" not in skip:
                     r, e = bench_cpp(a.cpu_bench, "ref", op, d, s, dt, t,
                                      min_time)
@@ -446,6 +467,7 @@ def main():
                 # reports the round whose ratio to its bracketing copies is
                 # the median.
                 rounds = []
+                same_before = row_copy(t) if t != COPY_THREADS else None
                 before = row_copy()
                 for _ in range(1 if a.quick else max(1, a.rounds)):
                     if "norm-mlir" in skip:
@@ -466,6 +488,9 @@ def main():
                     local_copy[(op, d, s, dt, t)] = limit
                 else:
                     local_copy[(op, d, s, dt, t)] = before
+                if same_before is not None:
+                    same_copy[(op, d, s, dt, t)] = (same_before +
+                                                    row_copy(t)) / 2
                 done = {i: results.get((i, op, d, s, dt, t)) for i in IMPLS}
                 log(f"   {tag:38s} " + "  ".join(
                     f"{i}={v['median_ms']:.3f}ms" for i, v in done.items()
@@ -480,7 +505,7 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
     log("== copy bandwidth (after)")
     c1 = copies_now()
-    for t in threads_list:
+    for t in sorted(set(threads_list) | {COPY_THREADS}):
         log(f"   copy {t} thread(s): DRAM (256 MiB, NT stores) "
             f"{c0[('dram', t)]:.1f} / {c1[('dram', t)]:.1f} GB/s, "
             f"cache (512 KiB) {c0[('cache', t)]:.1f} / "
@@ -492,6 +517,7 @@ def main():
         for t in threads_list:
             regime = "cache" if is_cache_resident(s, dt, d) else "dram"
             cp = local_copy[(op, d, s, dt, t)]
+            cp_same = same_copy.get((op, d, s, dt, t), cp)
             tr = results.get(("torch", op, d, s, dt, t))
             for impl in IMPLS:
                 if (impl, op, d, s, dt, t) not in results:
@@ -501,6 +527,7 @@ def main():
                 row = {"op": op, "dir": d, "shape": s, "dtype": dt,
                        "threads": t, "impl": impl, "regime": regime,
                        "model_bytes": nbytes, "copy_gbps": cp,
+                       "copy_same_gbps": cp_same, "pct_copy_same": None,
                        "median_ms": None, "min_ms": None, "reps": None,
                        "gbps": None, "pct_copy": None, "vs_torch": None}
                 if r:
@@ -508,6 +535,7 @@ def main():
                                reps=r["reps"])
                     row["gbps"] = nbytes / (r["median_ms"] * 1e6)
                     row["pct_copy"] = 100 * row["gbps"] / cp
+                    row["pct_copy_same"] = 100 * row["gbps"] / cp_same
                     if tr:
                         row["vs_torch"] = tr["median_ms"] / r["median_ms"]
                 rows.append(row)
@@ -524,14 +552,18 @@ def main():
         w = csv.writer(f)
         w.writerow(["op", "dir", "rows", "cols", "dtype", "threads", "impl",
                     "regime", "median_ms", "min_ms", "reps", "model_bytes",
-                    "gbps", "copy_gbps", "pct_copy", "vs_torch"])
+                    "gbps", "copy_gbps", "pct_copy", "copy_same_threads_gbps",
+                    "pct_copy_same_threads", "vs_torch"])
         for r in rows:
             w.writerow([r["op"], r["dir"], r["shape"][0], r["shape"][1],
                         r["dtype"], r["threads"], r["impl"], r["regime"],
                         fmt(r["median_ms"], ".4f"), fmt(r["min_ms"], ".4f"),
                         r["reps"] or "", r["model_bytes"],
                         fmt(r["gbps"], ".2f"), f"{r['copy_gbps']:.2f}",
-                        fmt(r["pct_copy"], ".1f"), fmt(r["vs_torch"], ".3f")])
+                        fmt(r["pct_copy"], ".1f"),
+                        f"{r['copy_same_gbps']:.2f}",
+                        fmt(r["pct_copy_same"], ".1f"),
+                        fmt(r["vs_torch"], ".3f")])
     log("")
     log(f"wrote {csv_path}")
     png = os.path.join(a.out, "cpu.png")
