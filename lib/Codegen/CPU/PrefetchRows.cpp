@@ -65,6 +65,9 @@ struct NormPrefetchRowsPass
       // in the loop (row + k): hoist it so that the row is recognized.
       moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
       prefetchNextRows(loop);
+      // The prefetch addresses' row parts (clamp, 1-D view, row start) do
+      // not change in the loop.
+      moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
     }
   }
 
@@ -93,8 +96,9 @@ struct NormPrefetchRowsPass
       // would prefetch every line twice or more. The rows of a block are
       // consecutive in memory, so instead every `ratio`-th row's prefetch
       // walks `ratio` rows at `ratio` times the column pace, one prefetch per
-      // line: column c * ratio of that row is row + (c * ratio) / D, column
-      // (c * ratio) % D.
+      // line, on a 1-D view of the buffer: element (row + k) * D + c * ratio.
+      // (Row and column indices of the walk would need a division and a
+      // remainder by D in every iteration.)
       int64_t ratio = perLine / type.getNumElements();
       int64_t rowLength = load.getMemRefType().getShape().back();
       bool walk = ratio > 1 && rows % ratio == 0 && isContiguousRows(load) &&
@@ -106,30 +110,53 @@ struct NormPrefetchRowsPass
       auto constant = [&](int64_t v) {
         return arith::ConstantIndexOp::create(b, loc, v);
       };
+      // The row `distance` blocks ahead, clamped so that the prefetches of
+      // the last blocks stay inside the buffer: to the last row, or for a
+      // walk over `ratio` rows to the last row but `ratio` - 1. (A walking
+      // loop runs only on buffers of at least `rows` >= `ratio` rows.)
+      Value base = load.getBase();
+      Value lastRow = arith::SubIOp::create(
+          b, loc, memref::DimOp::create(b, loc, base, 0),
+          constant(walk ? ratio : 1));
+      Value ahead = arith::MinUIOp::create(
+          b, loc,
+          arith::AddIOp::create(b, loc, load.getIndices().front(),
+                                constant(distance * rows)),
+          lastRow);
       SmallVector<Value> indices(load.getIndices());
-      indices.front() = arith::AddIOp::create(b, loc, indices.front(),
-                                              constant(distance * rows));
+      indices.front() = ahead;
+      Value column = indices.back();
+      int64_t span = type.getNumElements();
       if (walk) {
-        Value walked = arith::MulIOp::create(b, loc, indices.back(),
-                                             constant(ratio));
-        indices.front() = arith::AddIOp::create(
-            b, loc, indices.front(),
-            arith::DivUIOp::create(b, loc, walked, constant(rowLength)));
-        indices.back() =
-            arith::RemUIOp::create(b, loc, walked, constant(rowLength));
+        Value flat = collapseToOneDim(b, loc, base);
+        Value rowStart = arith::MulIOp::create(b, loc, ahead,
+                                               constant(rowLength));
+        base = flat;
+        indices = {arith::AddIOp::create(
+            b, loc, rowStart,
+            arith::MulIOp::create(b, loc, column, constant(ratio)))};
+        column = indices.front();
+        span *= ratio;
       }
-      // Cover every cache line of the loaded vector.
-      Value first = indices.back();
-      for (int64_t offset = 0; offset < type.getNumElements();
-           offset += perLine) {
+      // Cover every cache line of the walked or loaded span.
+      for (int64_t offset = 0; offset < span; offset += perLine) {
         if (offset > 0)
           indices.back() =
-              arith::AddIOp::create(b, loc, first, constant(offset));
-        memref::PrefetchOp::create(b, loc, load.getBase(), indices,
+              arith::AddIOp::create(b, loc, column, constant(offset));
+        memref::PrefetchOp::create(b, loc, base, indices,
                                    /*isWrite=*/false, /*localityHint=*/3,
                                    /*isDataCache=*/true);
       }
     }
+  }
+
+  /// `buffer` (identity layout) as a 1-D memref of all its elements.
+  static Value collapseToOneDim(OpBuilder &b, Location loc, Value buffer) {
+    auto type = cast<MemRefType>(buffer.getType());
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    return memref::CollapseShapeOp::create(b, loc, buffer,
+                                           ArrayRef<ReassociationIndices>{all});
   }
 
   /// True when the rows `load` indexes (its leading dim) follow each other

@@ -4,7 +4,9 @@
 
 // The write sweep of a row tile prefetches the next row of x, one prefetch per
 // 64-byte line of each 64-float load (4 lines); the parameter (constant
-// leading index) and the sweep that only reads are left alone.
+// leading index) and the sweep that only reads are left alone. The next row
+// is clamped to the last one (the last tile prefetches inside the buffer)
+// and computed before the sweep.
 
 // CHECK-LABEL: func.func @row_tile
 //  CHECK-SAME:   (%[[X:.+]]: memref<8x256xf32>, %[[W:.+]]: memref<1x256xf32>, %[[Y:.+]]: memref<8x256xf32>)
@@ -12,9 +14,12 @@
 //       CHECK:     scf.for
 //   CHECK-NOT:       memref.prefetch
 //       CHECK:       vector.reduction
+//       CHECK:     %[[ROWS:.+]] = memref.dim %[[X]], %{{.+}} : memref<8x256xf32>
+//       CHECK:     %[[LAST:.+]] = arith.subi %[[ROWS]], %{{.+}} : index
+//       CHECK:     %[[PLUS1:.+]] = arith.addi %[[ROW]], %{{.+}} : index
+//       CHECK:     %[[NEXT:.+]] = arith.minui %[[PLUS1]], %[[LAST]] : index
 //       CHECK:     scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step
-//   CHECK-DAG:       %[[NEXT:.+]] = arith.addi %[[ROW]], %[[C1:.+]] : index
-//   CHECK-DAG:       %[[C1]] = arith.constant 1 : index
+//   CHECK-NOT:       arith.minui
 //       CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J]]], read, locality<3>, data
 //       CHECK:       %[[J16:.+]] = arith.addi %[[J]], %{{.+}} : index
 //       CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J16]]], read, locality<3>, data
@@ -61,12 +66,14 @@ func.func @row_tile(%x: memref<8x256xf32>, %w: memref<1x256xf32>, %y: memref<8x2
 // CHECK-LABEL: func.func @row_block
 //       CHECK:   scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step
 //       CHECK:     %[[R1:.+]] = arith.addi %[[R]], %{{.+}} : index
+//       CHECK:     %[[TWO:.+]] = arith.constant 2 : index
+//       CHECK:     %[[A0:.+]] = arith.addi %[[R]], %[[TWO]] : index
+//       CHECK:     %[[N0:.+]] = arith.minui %[[A0]], %{{.+}} : index
+//       CHECK:     %[[TWO1:.+]] = arith.constant 2 : index
+//       CHECK:     %[[A1:.+]] = arith.addi %[[R1]], %[[TWO1]] : index
+//       CHECK:     %[[N1:.+]] = arith.minui %[[A1]], %{{.+}} : index
 //       CHECK:     scf.for
-//       CHECK:       %[[TWO:.+]] = arith.constant 2 : index
-//       CHECK:       %[[N0:.+]] = arith.addi %[[R]], %[[TWO]] : index
 //       CHECK:       memref.prefetch %{{.+}}[%[[N0]], %{{.+}}]
-//       CHECK:       %[[TWO1:.+]] = arith.constant 2 : index
-//       CHECK:       %[[N1:.+]] = arith.addi %[[R1]], %[[TWO1]] : index
 //       CHECK:       memref.prefetch %{{.+}}[%[[N1]], %{{.+}}]
 func.func @row_block(%x: memref<8x64xf32>, %y: memref<8x64xf32>) {
   %c0 = arith.constant 0 : index
@@ -96,12 +103,14 @@ func.func @row_block(%x: memref<8x64xf32>, %y: memref<8x64xf32>) {
 // DIST2-LABEL: func.func @row_block_index_in_loop
 //       DIST2:   scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step
 //       DIST2:     %[[R1:.+]] = affine.apply #{{.+}}(%[[R]])
+//       DIST2:     %[[FOUR:.+]] = arith.constant 4 : index
+//       DIST2:     %[[A0:.+]] = arith.addi %[[R]], %[[FOUR]] : index
+//       DIST2:     %[[N0:.+]] = arith.minui %[[A0]], %{{.+}} : index
+//       DIST2:     %[[FOUR1:.+]] = arith.constant 4 : index
+//       DIST2:     %[[A1:.+]] = arith.addi %[[R1]], %[[FOUR1]] : index
+//       DIST2:     %[[N1:.+]] = arith.minui %[[A1]], %{{.+}} : index
 //       DIST2:     scf.for
-//       DIST2:       %[[FOUR:.+]] = arith.constant 4 : index
-//       DIST2:       %[[N0:.+]] = arith.addi %[[R]], %[[FOUR]] : index
 //       DIST2:       memref.prefetch %{{.+}}[%[[N0]], %{{.+}}]
-//       DIST2:       %[[FOUR1:.+]] = arith.constant 4 : index
-//       DIST2:       %[[N1:.+]] = arith.addi %[[R1]], %[[FOUR1]] : index
 //       DIST2:       memref.prefetch %{{.+}}[%[[N1]], %{{.+}}]
 // OFF-LABEL: func.func @row_block_index_in_loop
 // OFF-NOT: memref.prefetch
@@ -126,25 +135,32 @@ func.func @row_block_index_in_loop(%x: memref<16x64xf32>, %y: memref<16x64xf32>)
 
 // A block of 4 bf16 rows loaded 16 elements (32 bytes, half a line) at a time:
 // rows 0 and 2 of the next block (4 rows further) are prefetched, each walking
-// two rows at twice the column pace (column 2j of row r + 4 is row
-// r + 4 + 2j / 64, column 2j % 64), one prefetch per line and none for rows 1
-// and 3, which those walks cover.
+// two rows at twice the column pace on a 1-D view of the buffer (element
+// (r + 4) * 64 + 2j), one prefetch per line and none for rows 1 and 3, which
+// those walks cover. The walk's start row is clamped to the last row but one,
+// so that the last block's walk stays inside the buffer.
 
 // CHECK-LABEL: func.func @half_line_rows
+//  CHECK-SAME:   (%[[X:.+]]: memref<16x64xbf16>,
 //       CHECK:   scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step
 //       CHECK:     %[[R1:.+]] = affine.apply #{{.+}}(%[[R]])
 //       CHECK:     %[[R2:.+]] = affine.apply #{{.+}}(%[[R]])
+//       CHECK:     %[[ROWS:.+]] = memref.dim %[[X]], %{{.+}} : memref<16x64xbf16>
+//       CHECK:     %[[TWO:.+]] = arith.constant 2 : index
+//       CHECK:     %[[LAST:.+]] = arith.subi %[[ROWS]], %[[TWO]] : index
+//       CHECK:     %[[A0:.+]] = arith.addi %[[R]], %{{.+}} : index
+//       CHECK:     %[[N0:.+]] = arith.minui %[[A0]], %[[LAST]] : index
+//       CHECK:     %[[FLAT:.+]] = memref.collapse_shape %[[X]] {{\[}}[0, 1]] : memref<16x64xbf16> into memref<1024xbf16>
+//       CHECK:     %[[START0:.+]] = arith.muli %[[N0]], %{{.+}} : index
+//   CHECK-NOT:     arith.addi %[[R1]]
+//       CHECK:     arith.addi %[[R2]]
 //       CHECK:     scf.for %[[J:.+]] = %{{.+}} to
-//   CHECK-NOT:       %[[R1]], %{{.+}} : index
-//       CHECK:       %[[N0:.+]] = arith.addi %[[R]], %{{.+}} : index
 //       CHECK:       %[[W0:.+]] = arith.muli %[[J]], %{{.+}} : index
-//       CHECK:       %[[D0:.+]] = arith.divui %[[W0]], %{{.+}} : index
-//       CHECK:       %[[ROW0:.+]] = arith.addi %[[N0]], %[[D0]] : index
-//       CHECK:       %[[C0:.+]] = arith.remui %[[W0]], %{{.+}} : index
-//       CHECK:       memref.prefetch %{{.+}}[%[[ROW0]], %[[C0]]]
+//       CHECK:       %[[I0:.+]] = arith.addi %[[START0]], %[[W0]] : index
+//       CHECK:       memref.prefetch %[[FLAT]][%[[I0]]]
 //   CHECK-NOT:       memref.prefetch
-//   CHECK-NOT:       arith.addi %[[R1]]
-//       CHECK:       %[[N2:.+]] = arith.addi %[[R2]], %{{.+}} : index
+//       CHECK:       vector.load
+//       CHECK:       vector.load
 //       CHECK:       arith.muli %[[J]]
 //       CHECK:       memref.prefetch
 //   CHECK-NOT:       memref.prefetch

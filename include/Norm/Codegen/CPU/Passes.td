@@ -174,9 +174,12 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
     the reads of the next row overlap the writes of this one. In a loop over
     a block of rows the next block is prefetched; when a row's load is
     shorter than a line (4 bf16 rows of 16 elements), every other row's
-    prefetch walks two consecutive rows at twice the column pace, so each
-    line is prefetched once. Runs after bufferization, on
-    `vector.load`/`vector.store`.
+    prefetch walks two consecutive rows at twice the column pace, on a 1-D
+    `memref.collapse_shape` view of the buffer (an add per prefetch, no
+    division by the row length), so each line is prefetched once. The row
+    ahead is clamped to the buffer's last row (last but one for a walk), so
+    the last blocks prefetch inside the buffer, and computed before the
+    sweep. Runs after bufferization, on `vector.load`/`vector.store`.
 
     Example (distance = 1):
     ```mlir
@@ -185,8 +188,9 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
       vector.store %w, %y[%row, %j] {nontemporal = true} : ...
     }
     // becomes
+    %plus1 = arith.addi %row, %c1 : index
+    %next = arith.minui %plus1, %c8191 : index
     scf.for %j = %c0 to %c4096 step %c16 {
-      %next = arith.addi %row, %c1 : index
       memref.prefetch %x[%next, %j], read, locality<3>, data : memref<8192x4096xf32>
       %v = vector.load %x[%row, %j] : memref<8192x4096xf32>, vector<16xf32>
       ...
