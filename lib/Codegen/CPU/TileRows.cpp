@@ -242,7 +242,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       ArrayRef<linalg::LinalgOp> groupRowOps = group.rowOps;
       for (linalg::LinalgOp op : groupRowOps)
         grouped.insert(op);
-      int64_t block = gradientRowBlockFor(groupReductions);
+      int64_t block = gradientRowBlockFor(groupReductions, groupRowOps);
       if (succeeded(norm::tileGradientGroupInOnePass(
               rewriter, groupReductions, groupRowOps, numThreads, block)))
         continue;
@@ -257,26 +257,26 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     return success();
   }
 
-  /// Rows per step of a gradient's row loop. Blocks of rows pay off when a
-  /// long row updates several row-sized parameter-gradient sums (SeeDNorm's
-  /// three): their loads and stores are then shared by the block. With one
-  /// sum (RMSNorm) or a scalar (ScaleNorm) the block's extra shuffles cost
-  /// more than they save (measured beside copies, f32 and bf16).
-  int64_t gradientRowBlockFor(ArrayRef<linalg::LinalgOp> reductions) {
+  /// Rows per step of a gradient's row loop (see rowBlocksPay); the row
+  /// length and element width come from all ops of the group (ScaleNorm's
+  /// gain gradient is a sum of per-row values, without a row of its own).
+  int64_t gradientRowBlockFor(ArrayRef<linalg::LinalgOp> reductions,
+                              ArrayRef<linalg::LinalgOp> rowOps) {
+    RowShape shape;
+    for (linalg::LinalgOp op : reductions)
+      shape.merge(rowShapeOf(op));
+    for (linalg::LinalgOp op : rowOps)
+      shape.merge(rowShapeOf(op));
     int64_t rowSizedSums = 0;
-    for (linalg::LinalgOp op : reductions) {
-      int64_t rowLength = rowLengthOf(op);
+    for (linalg::LinalgOp op : reductions)
       for (OpOperand &init : op.getDpsInitsMutable())
-        rowSizedSums += isRowSized(init.get(), rowLength);
-    }
-    return rowSizedSums >= 2 ? rowBlock : 1;
+        rowSizedSums += isRowSized(init.get(), shape.length);
+    return rowBlocksPay(shape, rowSizedSums) ? rowBlock : 1;
   }
 
-  /// Rows per forward tile: blocks of rows when a long row reads several
-  /// row-sized parameters (SeeDNorm's alpha and gamma), which a block then
-  /// loads once (in cache, 4 rows take a third less time per row than one
-  /// for SeeDNorm bf16; RMSNorm's single weight gains nothing, it is slower),
-  /// and the row count is a static multiple of the block.
+  /// Rows per forward tile (see rowBlocksPay), counting the row-sized
+  /// parameters `op` reads (SeeDNorm's alpha and gamma); only for rank-2 rows
+  /// and a static row count that is a multiple of the block.
   int64_t forwardRowBlockFor(linalg::LinalgOp op) {
     // Rows of rank > 2 inputs ([B, S, D]) would be blocked along S, which
     // the vectorizer splits into single rows again: leave them.
@@ -287,39 +287,70 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     int64_t rows = op.getStaticLoopRanges().front();
     if (ShapedType::isDynamic(rows) || rows % rowBlock != 0)
       return 1;
-    int64_t rowLength = rowLengthOf(op);
+    RowShape shape = rowShapeOf(op);
     int64_t rowParameters = 0;
     for (OpOperand *input : op.getDpsInputOperands())
       rowParameters += !op.getMatchingIndexingMap(input).isFunctionOfDim(0) &&
-                       isRowSized(input->get(), rowLength);
-    return rowParameters >= 2 ? rowBlock : 1;
+                       isRowSized(input->get(), shape.length);
+    return rowBlocksPay(shape, rowParameters) ? rowBlock : 1;
   }
 
-  /// The static length of `op`'s rows (the product of its feature dims), or
-  /// 0 when it is dynamic or too short for row blocks to pay. Measured in cache and from
-  /// DRAM (SeeDNorm, forward and gradient): blocks of 4 rows are 8-16% faster
-  /// from 2048 elements on, and from 1024 for 16-bit rows, but 7-15% slower
-  /// for f32 rows of 1024.
-  static int64_t rowLengthOf(linalg::LinalgOp op) {
+  /// The rows an op works on: their static length (the product of the
+  /// feature dims, 0 when dynamic) and the narrowest element width of the
+  /// row-indexed inputs.
+  struct RowShape {
+    int64_t length = 0;
+    unsigned bits = 32;
+    void merge(const RowShape &other) {
+      length = std::max(length, other.length);
+      bits = std::min(bits, other.bits);
+    }
+  };
+
+  static RowShape rowShapeOf(linalg::LinalgOp op) {
+    RowShape shape;
     // SeeDNorm's heads times the head size.
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     llvm::SmallBitVector feature = featureDims(op);
-    int64_t length = 1;
+    shape.length = 1;
     for (unsigned d = 0; d < ranges.size(); ++d)
       if (feature.test(d)) {
-        if (ShapedType::isDynamic(ranges[d]))
-          return 0;
-        length *= ranges[d];
+        if (ShapedType::isDynamic(ranges[d])) {
+          shape.length = 0;
+          break;
+        }
+        shape.length *= ranges[d];
       }
-    unsigned bits = 32;
     for (OpOperand *input : op.getDpsInputOperands()) {
       Type element = getElementTypeOrSelf(input->get().getType());
       if (element.isIntOrFloat() &&
           op.getMatchingIndexingMap(input).isFunctionOfDim(0))
-        bits = std::min(bits, element.getIntOrFloatBitWidth());
+        shape.bits = std::min(shape.bits, element.getIntOrFloatBitWidth());
     }
-    int64_t minimum = bits < 32 ? 1024 : 2048;
-    return length < minimum ? 0 : length;
+    return shape;
+  }
+
+  /// Whether blocks of `rowBlock` rows beat single rows, for rows of `shape`
+  /// and `rowSized` row-sized parameters or parameter-gradient sums, which a
+  /// block loads once. Measured on this Zen 5 (L1d 48 KiB), in cache (1M
+  /// elements, 1 thread) and from DRAM, forward and gradient:
+  /// - Several (SeeDNorm): 16-bit rows from 64 elements on (25-40% faster);
+  ///   f32 rows of 64-512 elements (10-35%: the block's x and dy, 16 KiB at
+  ///   512, stay in L1 with the parameters) and from 2048 on (8-16%: then
+  ///   not even one row does), but not f32 rows of 768-1024 (up to 20%
+  ///   slower: one row fits in L1, a block does not).
+  /// - One or none (RMSNorm, ScaleNorm): 16-bit rows of 64-1024 elements
+  ///   (13-40% faster, and up to 15% slower for longer ones); f32 rows gain
+  ///   nothing (forward 10-20% slower).
+  /// Rows shorter than 64 elements or of dynamic length keep one row.
+  static bool rowBlocksPay(const RowShape &shape, int64_t rowSized) {
+    int64_t length = shape.length;
+    if (length < 64)
+      return false;
+    bool narrow = shape.bits < 32;
+    if (rowSized >= 2)
+      return narrow || length <= 512 || length >= 2048;
+    return narrow && length <= 1024;
   }
 
   /// True when `value` is a static tensor of at least `rowLength` (> 0)

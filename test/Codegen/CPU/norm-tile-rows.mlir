@@ -108,7 +108,7 @@ func.func @shared_stream(%x: tensor<64x32xf32>, %m: tensor<32x32xf32>, %w: tenso
 
 // -----
 
-// Long rows (>= 2048, or >= 1024 of 16-bit elements) that update several
+// Long rows (>= 2048, or 16-bit rows from 64 on) that update several
 // row-sized sums (SeeDNorm's dalpha, dbeta, dgamma): the row loop steps over
 // blocks of 4 rows (each op tiled to [4, ...], the sums read and written once
 // per block), then the last rows of a chunk (fewer than 4) go through a
@@ -189,7 +189,75 @@ func.func @seednorm_forward_rank3(%x: tensor<2x8x2048xf32>, %a: tensor<2048xf32>
   return %s : tensor<2x8x2048xf32>
 }
 
-// One row-sized sum (RMSNorm's dweight): one row per step even for long rows.
+// Short rows (64-512 f32 elements) with several row-sized sums also go 4 rows
+// per step (the block stays in L1); rows under 64 elements do not.
+
+// CHECK-LABEL: func.func @seednorm_grad_f32_512
+//       CHECK:   scf.forall
+//       CHECK:     scf.for {{.*}} step %c4
+//       CHECK:       tensor<4x1x512xf32>
+func.func @seednorm_grad_f32_512(%dy: tensor<?x512xf32>, %x: tensor<?x512xf32>, %a: tensor<512xf32>, %b: tensor<512xf32>, %c: tensor<512xf32>) -> (tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x512xf32>, tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) -> (tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>)
+  return %dx, %da, %db, %dc : tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>
+}
+
+// CHECK-LABEL: func.func @seednorm_grad_f32_32
+//       CHECK:   scf.forall
+//   CHECK-NOT:     step %c4
+//       CHECK:     scf.for {{.*}} step %c1
+//       CHECK:     } {norm.row_loop}
+func.func @seednorm_grad_f32_32(%dy: tensor<?x32xf32>, %x: tensor<?x32xf32>, %a: tensor<32xf32>, %b: tensor<32xf32>, %c: tensor<32xf32>) -> (tensor<?x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x32xf32>, tensor<?x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>)
+  return %dx, %da, %db, %dc : tensor<?x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>
+}
+
+// With one row-sized sum (RMSNorm) or none (ScaleNorm), only 16-bit rows of
+// 64-1024 elements go 4 rows per step; the row length of ScaleNorm's group
+// comes from its dx op (the gain gradient sums per-row values).
+
+// CHECK-LABEL: func.func @rmsnorm_grad_bf16_512
+//       CHECK:   scf.forall
+//       CHECK:     scf.for {{.*}} step %c4
+//       CHECK:       tensor<4x512xbf16>
+func.func @rmsnorm_grad_bf16_512(%dy: tensor<?x512xbf16>, %x: tensor<?x512xbf16>, %w: tensor<512xf32>) -> (tensor<?x512xbf16>, tensor<512xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x512xbf16>, tensor<?x512xbf16>, tensor<512xf32>) -> (tensor<?x512xbf16>, tensor<512xf32>)
+  return %dx, %dw : tensor<?x512xbf16>, tensor<512xf32>
+}
+
+// CHECK-LABEL: func.func @rmsnorm_grad_bf16_2048
+//       CHECK:   scf.forall
+//   CHECK-NOT:     step %c4
+//       CHECK:     scf.for {{.*}} step %c1
+//       CHECK:     } {norm.row_loop}
+func.func @rmsnorm_grad_bf16_2048(%dy: tensor<?x2048xbf16>, %x: tensor<?x2048xbf16>, %w: tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x2048xbf16>, tensor<?x2048xbf16>, tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>)
+  return %dx, %dw : tensor<?x2048xbf16>, tensor<2048xf32>
+}
+
+// CHECK-LABEL: func.func @scalenorm_grad_f16_256
+//       CHECK:   scf.forall
+//       CHECK:     scf.for {{.*}} step %c4
+//       CHECK:       tensor<4x256xf16>
+func.func @scalenorm_grad_f16_256(%dy: tensor<?x256xf16>, %x: tensor<?x256xf16>, %g: tensor<f32>) -> (tensor<?x256xf16>, tensor<f32>) {
+  %dx, %dg = norm.scalenorm_grad %dy, %x, %g : (tensor<?x256xf16>, tensor<?x256xf16>, tensor<f32>) -> (tensor<?x256xf16>, tensor<f32>)
+  return %dx, %dg : tensor<?x256xf16>, tensor<f32>
+}
+
+// Forward: RMSNorm's bf16 rows of 256 in 4-row tiles, f32 rows in one-row
+// tiles.
+
+// CHECK-LABEL: func.func @rmsnorm_forward_narrow_blocks
+//       CHECK:   scf.forall (%{{.+}}) = (0) to (8) step (4)
+//       CHECK:     tensor<4x256xbf16>
+//       CHECK:   scf.forall (%{{.+}}) in (8)
+//       CHECK:     tensor<1x256xf32>
+func.func @rmsnorm_forward_narrow_blocks(%x: tensor<8x256xbf16>, %y: tensor<8x256xf32>, %w: tensor<256xf32>) -> (tensor<8x256xbf16>, tensor<8x256xf32>) {
+  %a = norm.rmsnorm %x, %w : (tensor<8x256xbf16>, tensor<256xf32>) -> tensor<8x256xbf16>
+  %b = norm.rmsnorm %y, %w : (tensor<8x256xf32>, tensor<256xf32>) -> tensor<8x256xf32>
+  return %a, %b : tensor<8x256xbf16>, tensor<8x256xf32>
+}
+
+// One row-sized sum (RMSNorm's dweight): one row per step for f32 rows.
 
 // CHECK-LABEL: func.func @rmsnorm_grad_long_rows
 //       CHECK:   scf.forall

@@ -29,6 +29,12 @@
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad D=1000", "op": "rmsnorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [7, 1000], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad D=4097 with rstd", "op": "rmsnorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [3, 4097], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad dynamic D=300", "op": "rmsnorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [5, 300], "stats": false}
+// CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w"], "name": "f16 x, f16 weight", "op": "rmsnorm", "outputs": [{"dtype": "f16", "name": "y"}, {"dtype": "f32", "name": "rstd"}], "pdtype": "f16", "shape": [3, 40], "stats": true}
+// CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad f16 x, f32 weight, rank 3", "op": "rmsnorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [2, 3, 24], "stats": false}
+// CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w"], "name": "f16 8 rows D=200 (4-row tiles)", "op": "rmsnorm", "outputs": [{"dtype": "f16", "name": "y"}, {"dtype": "f32", "name": "rstd"}], "pdtype": "f16", "shape": [8, 200], "stats": true}
+// CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad f16 7 rows D=136 (4-row blocks), zero row", "op": "rmsnorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [7, 136], "stats": false}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w"], "name": "bf16 12 rows D=96 (4-row tiles)", "op": "rmsnorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [12, 96], "stats": false}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad bf16 9 rows D=520 (4-row blocks)", "op": "rmsnorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "bf16", "name": "dw"}], "pdtype": "bf16", "shape": [9, 520], "stats": true}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -77,6 +83,35 @@ func.func @from_bf16(%t: tensor<?xbf16>) -> tensor<?xf32> {
   } -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+func.func @to_f16(%t: tensor<?xf32>) -> tensor<?xf16> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %t, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?xf16>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%t : tensor<?xf32>) outs(%e : tensor<?xf16>) {
+  ^bb0(%a: f32, %o: f16):
+    %c = arith.truncf %a : f32 to f16
+    linalg.yield %c : f16
+  } -> tensor<?xf16>
+  return %r : tensor<?xf16>
+}
+
+func.func @from_f16(%t: tensor<?xf16>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %t, %c0 : tensor<?xf16>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%t : tensor<?xf16>) outs(%e : tensor<?xf32>) {
+  ^bb0(%a: f16, %o: f32):
+    %c = arith.extf %a : f16 to f32
+    linalg.yield %c : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
+
 
 // Prints the bits of every f32 element (exact, NaN and Inf included).
 func.func @dump(%t: tensor<?xf32>) {
@@ -194,6 +229,37 @@ func.func @case_17(%x: tensor<3x4097xf32>, %w: tensor<4097xf32>, %dy: tensor<3x4
 func.func @case_18(%x: tensor<?x?xf32>, %w: tensor<?xf32>, %dy: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>) {
   %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<?x?xf32>, tensor<?x?xf32>, tensor<?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>)
   return %r0, %r1 : tensor<?x?xf32>, tensor<?xf32>
+}
+
+func.func @case_19(%x: tensor<3x40xf16>, %w: tensor<40xf16>) -> (tensor<3x40xf16>, tensor<3xf32>) {
+  %r0, %r1 = norm.rmsnorm %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<3x40xf16>, tensor<40xf16>) -> (tensor<3x40xf16>, tensor<3xf32>)
+  return %r0, %r1 : tensor<3x40xf16>, tensor<3xf32>
+}
+
+func.func @case_20(%x: tensor<2x3x24xf16>, %w: tensor<24xf32>, %dy: tensor<2x3x24xf16>) -> (tensor<2x3x24xf16>, tensor<24xf32>) {
+  %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<2x3x24xf16>, tensor<2x3x24xf16>, tensor<24xf32>) -> (tensor<2x3x24xf16>, tensor<24xf32>)
+  return %r0, %r1 : tensor<2x3x24xf16>, tensor<24xf32>
+}
+
+func.func @case_21(%x: tensor<8x200xf16>, %w: tensor<200xf16>) -> (tensor<8x200xf16>, tensor<8xf32>) {
+  %r0, %r1 = norm.rmsnorm %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<8x200xf16>, tensor<200xf16>) -> (tensor<8x200xf16>, tensor<8xf32>)
+  return %r0, %r1 : tensor<8x200xf16>, tensor<8xf32>
+}
+
+func.func @case_22(%x: tensor<7x136xf16>, %w: tensor<136xf32>, %dy: tensor<7x136xf16>) -> (tensor<7x136xf16>, tensor<136xf32>) {
+  %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<7x136xf16>, tensor<7x136xf16>, tensor<136xf32>) -> (tensor<7x136xf16>, tensor<136xf32>)
+  return %r0, %r1 : tensor<7x136xf16>, tensor<136xf32>
+}
+
+func.func @case_23(%x: tensor<12x96xbf16>, %w: tensor<96xf32>) -> (tensor<12x96xbf16>) {
+  %r0 = norm.rmsnorm %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<12x96xbf16>, tensor<96xf32>) -> (tensor<12x96xbf16>)
+  return %r0 : tensor<12x96xbf16>
+}
+
+func.func @case_24(%x: tensor<9x520xbf16>, %w: tensor<520xbf16>, %dy: tensor<9x520xbf16>) -> (tensor<9x520xbf16>, tensor<520xbf16>) {
+  %fy, %fs0 = norm.rmsnorm %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<9x520xbf16>, tensor<520xbf16>) -> (tensor<9x520xbf16>, tensor<9xf32>)
+  %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w, %fs0 {epsilon = 1.000000e-06 : f32} : (tensor<9x520xbf16>, tensor<9x520xbf16>, tensor<520xbf16>, tensor<9xf32>) -> (tensor<9x520xbf16>, tensor<520xbf16>)
+  return %r0, %r1 : tensor<9x520xbf16>, tensor<520xbf16>
 }
 
 func.func @main() {
@@ -709,5 +775,191 @@ func.func @main() {
   %rs253 = tensor.cast %res249#1 : tensor<?xf32> to tensor<300xf32>
   %rd255 = tensor.cast %rs253 : tensor<300xf32> to tensor<?xf32>
   call @dump(%rd255) : (tensor<?xf32>) -> ()
+  %xf256_n = arith.constant 120 : index
+  %xf256_s = arith.constant 0.3 : f32
+  %xf256_c = arith.constant 1.0 : f32
+  %xf256_o = arith.constant 0.1 : f32
+  %xf256 = call @gen(%xf256_n, %xf256_s, %xf256_c, %xf256_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb257 = call @to_f16(%xf256) : (tensor<?xf32>) -> tensor<?xf16>
+  %xp258 = call @from_f16(%xb257) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%xp258) : (tensor<?xf32>) -> ()
+  %xs259 = tensor.cast %xb257 : tensor<?xf16> to tensor<120xf16>
+  %x260 = tensor.expand_shape %xs259 [[0, 1]] output_shape [3, 40] : tensor<120xf16> into tensor<3x40xf16>
+  %wf261_n = arith.constant 40 : index
+  %wf261_s = arith.constant 1.1 : f32
+  %wf261_c = arith.constant 0.5 : f32
+  %wf261_o = arith.constant 1.0 : f32
+  %wf261 = call @gen(%wf261_n, %wf261_s, %wf261_c, %wf261_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %wb262 = call @to_f16(%wf261) : (tensor<?xf32>) -> tensor<?xf16>
+  %wp263 = call @from_f16(%wb262) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%wp263) : (tensor<?xf32>) -> ()
+  %ws264 = tensor.cast %wb262 : tensor<?xf16> to tensor<40xf16>
+  %res265:2 = call @case_19(%x260, %ws264) : (tensor<3x40xf16>, tensor<40xf16>) -> (tensor<3x40xf16>, tensor<3xf32>)
+  %rf266 = tensor.collapse_shape %res265#0 [[0, 1]] : tensor<3x40xf16> into tensor<120xf16>
+  %rd267 = tensor.cast %rf266 : tensor<120xf16> to tensor<?xf16>
+  %re268 = call @from_f16(%rd267) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%re268) : (tensor<?xf32>) -> ()
+  %rd270 = tensor.cast %res265#1 : tensor<3xf32> to tensor<?xf32>
+  call @dump(%rd270) : (tensor<?xf32>) -> ()
+  %xf271_n = arith.constant 144 : index
+  %xf271_s = arith.constant 0.3 : f32
+  %xf271_c = arith.constant 1.0 : f32
+  %xf271_o = arith.constant 0.1 : f32
+  %xf271 = call @gen(%xf271_n, %xf271_s, %xf271_c, %xf271_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb272 = call @to_f16(%xf271) : (tensor<?xf32>) -> tensor<?xf16>
+  %xp273 = call @from_f16(%xb272) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%xp273) : (tensor<?xf32>) -> ()
+  %xs274 = tensor.cast %xb272 : tensor<?xf16> to tensor<144xf16>
+  %x275 = tensor.expand_shape %xs274 [[0, 1, 2]] output_shape [2, 3, 24] : tensor<144xf16> into tensor<2x3x24xf16>
+  %wf276_n = arith.constant 24 : index
+  %wf276_s = arith.constant 1.1 : f32
+  %wf276_c = arith.constant 0.5 : f32
+  %wf276_o = arith.constant 1.0 : f32
+  %wf276 = call @gen(%wf276_n, %wf276_s, %wf276_c, %wf276_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf276) : (tensor<?xf32>) -> ()
+  %ws277 = tensor.cast %wf276 : tensor<?xf32> to tensor<24xf32>
+  %dyf278_n = arith.constant 144 : index
+  %dyf278_s = arith.constant 5.3 : f32
+  %dyf278_c = arith.constant 0.8 : f32
+  %dyf278_o = arith.constant 0.0 : f32
+  %dyf278 = call @gen(%dyf278_n, %dyf278_s, %dyf278_c, %dyf278_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb279 = call @to_f16(%dyf278) : (tensor<?xf32>) -> tensor<?xf16>
+  %dyp280 = call @from_f16(%dyb279) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%dyp280) : (tensor<?xf32>) -> ()
+  %dys281 = tensor.cast %dyb279 : tensor<?xf16> to tensor<144xf16>
+  %dy282 = tensor.expand_shape %dys281 [[0, 1, 2]] output_shape [2, 3, 24] : tensor<144xf16> into tensor<2x3x24xf16>
+  %res283:2 = call @case_20(%x275, %ws277, %dy282) : (tensor<2x3x24xf16>, tensor<24xf32>, tensor<2x3x24xf16>) -> (tensor<2x3x24xf16>, tensor<24xf32>)
+  %rf284 = tensor.collapse_shape %res283#0 [[0, 1, 2]] : tensor<2x3x24xf16> into tensor<144xf16>
+  %rd285 = tensor.cast %rf284 : tensor<144xf16> to tensor<?xf16>
+  %re286 = call @from_f16(%rd285) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%re286) : (tensor<?xf32>) -> ()
+  %rd288 = tensor.cast %res283#1 : tensor<24xf32> to tensor<?xf32>
+  call @dump(%rd288) : (tensor<?xf32>) -> ()
+  %xf289_n = arith.constant 1600 : index
+  %xf289_s = arith.constant 0.3 : f32
+  %xf289_c = arith.constant 1.0 : f32
+  %xf289_o = arith.constant 0.1 : f32
+  %xf289 = call @gen(%xf289_n, %xf289_s, %xf289_c, %xf289_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp290 = arith.constant dense<0x7FC00000> : tensor<200xf32>
+  %xf291 = tensor.insert_slice %sp290 into %xf289[400] [200] [1] : tensor<200xf32> into tensor<?xf32>
+  %sp292 = arith.constant 0x7F800000 : f32
+  %spi293 = arith.constant 1007 : index
+  %xf294 = tensor.insert %sp292 into %xf291[%spi293] : tensor<?xf32>
+  %xb295 = call @to_f16(%xf294) : (tensor<?xf32>) -> tensor<?xf16>
+  %xp296 = call @from_f16(%xb295) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%xp296) : (tensor<?xf32>) -> ()
+  %xs297 = tensor.cast %xb295 : tensor<?xf16> to tensor<1600xf16>
+  %x298 = tensor.expand_shape %xs297 [[0, 1]] output_shape [8, 200] : tensor<1600xf16> into tensor<8x200xf16>
+  %wf299_n = arith.constant 200 : index
+  %wf299_s = arith.constant 1.1 : f32
+  %wf299_c = arith.constant 0.5 : f32
+  %wf299_o = arith.constant 1.0 : f32
+  %wf299 = call @gen(%wf299_n, %wf299_s, %wf299_c, %wf299_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %wb300 = call @to_f16(%wf299) : (tensor<?xf32>) -> tensor<?xf16>
+  %wp301 = call @from_f16(%wb300) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%wp301) : (tensor<?xf32>) -> ()
+  %ws302 = tensor.cast %wb300 : tensor<?xf16> to tensor<200xf16>
+  %res303:2 = call @case_21(%x298, %ws302) : (tensor<8x200xf16>, tensor<200xf16>) -> (tensor<8x200xf16>, tensor<8xf32>)
+  %rf304 = tensor.collapse_shape %res303#0 [[0, 1]] : tensor<8x200xf16> into tensor<1600xf16>
+  %rd305 = tensor.cast %rf304 : tensor<1600xf16> to tensor<?xf16>
+  %re306 = call @from_f16(%rd305) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%re306) : (tensor<?xf32>) -> ()
+  %rd308 = tensor.cast %res303#1 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd308) : (tensor<?xf32>) -> ()
+  %xf309_n = arith.constant 952 : index
+  %xf309_s = arith.constant 0.3 : f32
+  %xf309_c = arith.constant 1.0 : f32
+  %xf309_o = arith.constant 0.1 : f32
+  %xf309 = call @gen(%xf309_n, %xf309_s, %xf309_c, %xf309_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp310 = arith.constant dense<0.0> : tensor<136xf32>
+  %xf311 = tensor.insert_slice %sp310 into %xf309[136] [136] [1] : tensor<136xf32> into tensor<?xf32>
+  %xb312 = call @to_f16(%xf311) : (tensor<?xf32>) -> tensor<?xf16>
+  %xp313 = call @from_f16(%xb312) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%xp313) : (tensor<?xf32>) -> ()
+  %xs314 = tensor.cast %xb312 : tensor<?xf16> to tensor<952xf16>
+  %x315 = tensor.expand_shape %xs314 [[0, 1]] output_shape [7, 136] : tensor<952xf16> into tensor<7x136xf16>
+  %wf316_n = arith.constant 136 : index
+  %wf316_s = arith.constant 1.1 : f32
+  %wf316_c = arith.constant 0.5 : f32
+  %wf316_o = arith.constant 1.0 : f32
+  %wf316 = call @gen(%wf316_n, %wf316_s, %wf316_c, %wf316_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf316) : (tensor<?xf32>) -> ()
+  %ws317 = tensor.cast %wf316 : tensor<?xf32> to tensor<136xf32>
+  %dyf318_n = arith.constant 952 : index
+  %dyf318_s = arith.constant 5.3 : f32
+  %dyf318_c = arith.constant 0.8 : f32
+  %dyf318_o = arith.constant 0.0 : f32
+  %dyf318 = call @gen(%dyf318_n, %dyf318_s, %dyf318_c, %dyf318_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb319 = call @to_f16(%dyf318) : (tensor<?xf32>) -> tensor<?xf16>
+  %dyp320 = call @from_f16(%dyb319) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%dyp320) : (tensor<?xf32>) -> ()
+  %dys321 = tensor.cast %dyb319 : tensor<?xf16> to tensor<952xf16>
+  %dy322 = tensor.expand_shape %dys321 [[0, 1]] output_shape [7, 136] : tensor<952xf16> into tensor<7x136xf16>
+  %res323:2 = call @case_22(%x315, %ws317, %dy322) : (tensor<7x136xf16>, tensor<136xf32>, tensor<7x136xf16>) -> (tensor<7x136xf16>, tensor<136xf32>)
+  %rf324 = tensor.collapse_shape %res323#0 [[0, 1]] : tensor<7x136xf16> into tensor<952xf16>
+  %rd325 = tensor.cast %rf324 : tensor<952xf16> to tensor<?xf16>
+  %re326 = call @from_f16(%rd325) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%re326) : (tensor<?xf32>) -> ()
+  %rd328 = tensor.cast %res323#1 : tensor<136xf32> to tensor<?xf32>
+  call @dump(%rd328) : (tensor<?xf32>) -> ()
+  %xf329_n = arith.constant 1152 : index
+  %xf329_s = arith.constant 0.3 : f32
+  %xf329_c = arith.constant 1.0 : f32
+  %xf329_o = arith.constant 0.1 : f32
+  %xf329 = call @gen(%xf329_n, %xf329_s, %xf329_c, %xf329_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb330 = call @to_bf16(%xf329) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp331 = call @from_bf16(%xb330) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp331) : (tensor<?xf32>) -> ()
+  %xs332 = tensor.cast %xb330 : tensor<?xbf16> to tensor<1152xbf16>
+  %x333 = tensor.expand_shape %xs332 [[0, 1]] output_shape [12, 96] : tensor<1152xbf16> into tensor<12x96xbf16>
+  %wf334_n = arith.constant 96 : index
+  %wf334_s = arith.constant 1.1 : f32
+  %wf334_c = arith.constant 0.5 : f32
+  %wf334_o = arith.constant 1.0 : f32
+  %wf334 = call @gen(%wf334_n, %wf334_s, %wf334_c, %wf334_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%wf334) : (tensor<?xf32>) -> ()
+  %ws335 = tensor.cast %wf334 : tensor<?xf32> to tensor<96xf32>
+  %res336:1 = call @case_23(%x333, %ws335) : (tensor<12x96xbf16>, tensor<96xf32>) -> (tensor<12x96xbf16>)
+  %rf337 = tensor.collapse_shape %res336#0 [[0, 1]] : tensor<12x96xbf16> into tensor<1152xbf16>
+  %rd338 = tensor.cast %rf337 : tensor<1152xbf16> to tensor<?xbf16>
+  %re339 = call @from_bf16(%rd338) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re339) : (tensor<?xf32>) -> ()
+  %xf340_n = arith.constant 4680 : index
+  %xf340_s = arith.constant 0.3 : f32
+  %xf340_c = arith.constant 1.0 : f32
+  %xf340_o = arith.constant 0.1 : f32
+  %xf340 = call @gen(%xf340_n, %xf340_s, %xf340_c, %xf340_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb341 = call @to_bf16(%xf340) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp342 = call @from_bf16(%xb341) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp342) : (tensor<?xf32>) -> ()
+  %xs343 = tensor.cast %xb341 : tensor<?xbf16> to tensor<4680xbf16>
+  %x344 = tensor.expand_shape %xs343 [[0, 1]] output_shape [9, 520] : tensor<4680xbf16> into tensor<9x520xbf16>
+  %wf345_n = arith.constant 520 : index
+  %wf345_s = arith.constant 1.1 : f32
+  %wf345_c = arith.constant 0.5 : f32
+  %wf345_o = arith.constant 1.0 : f32
+  %wf345 = call @gen(%wf345_n, %wf345_s, %wf345_c, %wf345_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %wb346 = call @to_bf16(%wf345) : (tensor<?xf32>) -> tensor<?xbf16>
+  %wp347 = call @from_bf16(%wb346) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%wp347) : (tensor<?xf32>) -> ()
+  %ws348 = tensor.cast %wb346 : tensor<?xbf16> to tensor<520xbf16>
+  %dyf349_n = arith.constant 4680 : index
+  %dyf349_s = arith.constant 5.3 : f32
+  %dyf349_c = arith.constant 0.8 : f32
+  %dyf349_o = arith.constant 0.0 : f32
+  %dyf349 = call @gen(%dyf349_n, %dyf349_s, %dyf349_c, %dyf349_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb350 = call @to_bf16(%dyf349) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp351 = call @from_bf16(%dyb350) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp351) : (tensor<?xf32>) -> ()
+  %dys352 = tensor.cast %dyb350 : tensor<?xbf16> to tensor<4680xbf16>
+  %dy353 = tensor.expand_shape %dys352 [[0, 1]] output_shape [9, 520] : tensor<4680xbf16> into tensor<9x520xbf16>
+  %res354:2 = call @case_24(%x344, %ws348, %dy353) : (tensor<9x520xbf16>, tensor<520xbf16>, tensor<9x520xbf16>) -> (tensor<9x520xbf16>, tensor<520xbf16>)
+  %rf355 = tensor.collapse_shape %res354#0 [[0, 1]] : tensor<9x520xbf16> into tensor<4680xbf16>
+  %rd356 = tensor.cast %rf355 : tensor<4680xbf16> to tensor<?xbf16>
+  %re357 = call @from_bf16(%rd356) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re357) : (tensor<?xf32>) -> ()
+  %rd359 = tensor.cast %res354#1 : tensor<520xbf16> to tensor<?xbf16>
+  %re360 = call @from_bf16(%rd359) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re360) : (tensor<?xf32>) -> ()
   return
 }

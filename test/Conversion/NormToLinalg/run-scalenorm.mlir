@@ -28,6 +28,10 @@
 // CASE: {"dtype": "f32", "eps": 1e-05, "heads": 1, "inputs": ["x", "g", "dy"], "name": "grad D=1000", "op": "scalenorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dg"}], "pdtype": "f32", "shape": [7, 1000], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-05, "heads": 1, "inputs": ["x", "g", "dy"], "name": "grad D=200 clamped zero row", "op": "scalenorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dg"}], "pdtype": "f32", "shape": [5, 200], "stats": false}
 // CASE: {"dtype": "bf16", "eps": 1e-05, "heads": 1, "inputs": ["x", "g", "dy"], "name": "grad D=2048, 9 rows, bf16", "op": "scalenorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dg"}], "pdtype": "f32", "shape": [9, 2048], "stats": false}
+// CASE: {"dtype": "f16", "eps": 1e-05, "heads": 1, "inputs": ["x", "g"], "name": "f16 x, f32 g, 8 rows D=72 (4-row tiles)", "op": "scalenorm", "outputs": [{"dtype": "f16", "name": "y"}, {"dtype": "f32", "name": "inv"}], "pdtype": "f32", "shape": [8, 72], "stats": true}
+// CASE: {"dtype": "f16", "eps": 1e-05, "heads": 1, "inputs": ["x", "g", "dy"], "name": "grad f16 6 rows D=300, zero row", "op": "scalenorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dg"}], "pdtype": "f32", "shape": [6, 300], "stats": false}
+// CASE: {"dtype": "bf16", "eps": 1e-05, "heads": 1, "inputs": ["x", "g"], "name": "bf16 12 rows D=1024 (4-row tiles), NaN row", "op": "scalenorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [12, 1024], "stats": false}
+// CASE: {"dtype": "bf16", "eps": 1e-05, "heads": 1, "inputs": ["x", "g", "dy"], "name": "grad bf16 5 rows D=64 (a 4-row block and a row)", "op": "scalenorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dg"}], "pdtype": "f32", "shape": [5, 64], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -76,6 +80,35 @@ func.func @from_bf16(%t: tensor<?xbf16>) -> tensor<?xf32> {
   } -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+func.func @to_f16(%t: tensor<?xf32>) -> tensor<?xf16> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %t, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?xf16>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%t : tensor<?xf32>) outs(%e : tensor<?xf16>) {
+  ^bb0(%a: f32, %o: f16):
+    %c = arith.truncf %a : f32 to f16
+    linalg.yield %c : f16
+  } -> tensor<?xf16>
+  return %r : tensor<?xf16>
+}
+
+func.func @from_f16(%t: tensor<?xf16>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %t, %c0 : tensor<?xf16>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%t : tensor<?xf16>) outs(%e : tensor<?xf32>) {
+  ^bb0(%a: f16, %o: f32):
+    %c = arith.extf %a : f16 to f32
+    linalg.yield %c : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
+
 
 // Prints the bits of every f32 element (exact, NaN and Inf included).
 func.func @dump(%t: tensor<?xf32>) {
@@ -186,6 +219,26 @@ func.func @case_16(%x: tensor<5x200xf32>, %g: tensor<f32>, %dy: tensor<5x200xf32
 func.func @case_17(%x: tensor<9x2048xbf16>, %g: tensor<f32>, %dy: tensor<9x2048xbf16>) -> (tensor<9x2048xbf16>, tensor<f32>) {
   %r0, %r1 = norm.scalenorm_grad %dy, %x, %g {epsilon = 1.000000e-05 : f32} : (tensor<9x2048xbf16>, tensor<9x2048xbf16>, tensor<f32>) -> (tensor<9x2048xbf16>, tensor<f32>)
   return %r0, %r1 : tensor<9x2048xbf16>, tensor<f32>
+}
+
+func.func @case_18(%x: tensor<8x72xf16>, %g: tensor<f32>) -> (tensor<8x72xf16>, tensor<8xf32>) {
+  %r0, %r1 = norm.scalenorm %x, %g {epsilon = 1.000000e-05 : f32} : (tensor<8x72xf16>, tensor<f32>) -> (tensor<8x72xf16>, tensor<8xf32>)
+  return %r0, %r1 : tensor<8x72xf16>, tensor<8xf32>
+}
+
+func.func @case_19(%x: tensor<6x300xf16>, %g: tensor<f32>, %dy: tensor<6x300xf16>) -> (tensor<6x300xf16>, tensor<f32>) {
+  %r0, %r1 = norm.scalenorm_grad %dy, %x, %g {epsilon = 1.000000e-05 : f32} : (tensor<6x300xf16>, tensor<6x300xf16>, tensor<f32>) -> (tensor<6x300xf16>, tensor<f32>)
+  return %r0, %r1 : tensor<6x300xf16>, tensor<f32>
+}
+
+func.func @case_20(%x: tensor<12x1024xbf16>, %g: tensor<f32>) -> (tensor<12x1024xbf16>) {
+  %r0 = norm.scalenorm %x, %g {epsilon = 1.000000e-05 : f32} : (tensor<12x1024xbf16>, tensor<f32>) -> (tensor<12x1024xbf16>)
+  return %r0 : tensor<12x1024xbf16>
+}
+
+func.func @case_21(%x: tensor<5x64xbf16>, %g: tensor<f32>, %dy: tensor<5x64xbf16>) -> (tensor<5x64xbf16>, tensor<f32>) {
+  %r0, %r1 = norm.scalenorm_grad %dy, %x, %g {epsilon = 1.000000e-05 : f32} : (tensor<5x64xbf16>, tensor<5x64xbf16>, tensor<f32>) -> (tensor<5x64xbf16>, tensor<f32>)
+  return %r0, %r1 : tensor<5x64xbf16>, tensor<f32>
 }
 
 func.func @main() {
@@ -698,5 +751,129 @@ func.func @main() {
   %rf252 = tensor.expand_shape %res248#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
   %rd253 = tensor.cast %rf252 : tensor<1xf32> to tensor<?xf32>
   call @dump(%rd253) : (tensor<?xf32>) -> ()
+  %xf254_n = arith.constant 576 : index
+  %xf254_s = arith.constant 0.3 : f32
+  %xf254_c = arith.constant 1.0 : f32
+  %xf254_o = arith.constant 0.1 : f32
+  %xf254 = call @gen(%xf254_n, %xf254_s, %xf254_c, %xf254_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb255 = call @to_f16(%xf254) : (tensor<?xf32>) -> tensor<?xf16>
+  %xp256 = call @from_f16(%xb255) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%xp256) : (tensor<?xf32>) -> ()
+  %xs257 = tensor.cast %xb255 : tensor<?xf16> to tensor<576xf16>
+  %x258 = tensor.expand_shape %xs257 [[0, 1]] output_shape [8, 72] : tensor<576xf16> into tensor<8x72xf16>
+  %gf259_n = arith.constant 1 : index
+  %gf259_s = arith.constant 0.4 : f32
+  %gf259_c = arith.constant 0.5 : f32
+  %gf259_o = arith.constant 2.0 : f32
+  %gf259 = call @gen(%gf259_n, %gf259_s, %gf259_c, %gf259_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf259) : (tensor<?xf32>) -> ()
+  %gs260 = tensor.cast %gf259 : tensor<?xf32> to tensor<1xf32>
+  %g261 = tensor.collapse_shape %gs260 [] : tensor<1xf32> into tensor<f32>
+  %res262:2 = call @case_18(%x258, %g261) : (tensor<8x72xf16>, tensor<f32>) -> (tensor<8x72xf16>, tensor<8xf32>)
+  %rf263 = tensor.collapse_shape %res262#0 [[0, 1]] : tensor<8x72xf16> into tensor<576xf16>
+  %rd264 = tensor.cast %rf263 : tensor<576xf16> to tensor<?xf16>
+  %re265 = call @from_f16(%rd264) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%re265) : (tensor<?xf32>) -> ()
+  %rd267 = tensor.cast %res262#1 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd267) : (tensor<?xf32>) -> ()
+  %xf268_n = arith.constant 1800 : index
+  %xf268_s = arith.constant 0.3 : f32
+  %xf268_c = arith.constant 1.0 : f32
+  %xf268_o = arith.constant 0.1 : f32
+  %xf268 = call @gen(%xf268_n, %xf268_s, %xf268_c, %xf268_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp269 = arith.constant dense<0.0> : tensor<300xf32>
+  %xf270 = tensor.insert_slice %sp269 into %xf268[1200] [300] [1] : tensor<300xf32> into tensor<?xf32>
+  %xb271 = call @to_f16(%xf270) : (tensor<?xf32>) -> tensor<?xf16>
+  %xp272 = call @from_f16(%xb271) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%xp272) : (tensor<?xf32>) -> ()
+  %xs273 = tensor.cast %xb271 : tensor<?xf16> to tensor<1800xf16>
+  %x274 = tensor.expand_shape %xs273 [[0, 1]] output_shape [6, 300] : tensor<1800xf16> into tensor<6x300xf16>
+  %gf275_n = arith.constant 1 : index
+  %gf275_s = arith.constant 0.4 : f32
+  %gf275_c = arith.constant 0.5 : f32
+  %gf275_o = arith.constant 2.0 : f32
+  %gf275 = call @gen(%gf275_n, %gf275_s, %gf275_c, %gf275_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf275) : (tensor<?xf32>) -> ()
+  %gs276 = tensor.cast %gf275 : tensor<?xf32> to tensor<1xf32>
+  %g277 = tensor.collapse_shape %gs276 [] : tensor<1xf32> into tensor<f32>
+  %dyf278_n = arith.constant 1800 : index
+  %dyf278_s = arith.constant 5.3 : f32
+  %dyf278_c = arith.constant 0.8 : f32
+  %dyf278_o = arith.constant 0.0 : f32
+  %dyf278 = call @gen(%dyf278_n, %dyf278_s, %dyf278_c, %dyf278_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb279 = call @to_f16(%dyf278) : (tensor<?xf32>) -> tensor<?xf16>
+  %dyp280 = call @from_f16(%dyb279) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%dyp280) : (tensor<?xf32>) -> ()
+  %dys281 = tensor.cast %dyb279 : tensor<?xf16> to tensor<1800xf16>
+  %dy282 = tensor.expand_shape %dys281 [[0, 1]] output_shape [6, 300] : tensor<1800xf16> into tensor<6x300xf16>
+  %res283:2 = call @case_19(%x274, %g277, %dy282) : (tensor<6x300xf16>, tensor<f32>, tensor<6x300xf16>) -> (tensor<6x300xf16>, tensor<f32>)
+  %rf284 = tensor.collapse_shape %res283#0 [[0, 1]] : tensor<6x300xf16> into tensor<1800xf16>
+  %rd285 = tensor.cast %rf284 : tensor<1800xf16> to tensor<?xf16>
+  %re286 = call @from_f16(%rd285) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%re286) : (tensor<?xf32>) -> ()
+  %rf287 = tensor.expand_shape %res283#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd288 = tensor.cast %rf287 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd288) : (tensor<?xf32>) -> ()
+  %xf289_n = arith.constant 12288 : index
+  %xf289_s = arith.constant 0.3 : f32
+  %xf289_c = arith.constant 1.0 : f32
+  %xf289_o = arith.constant 0.1 : f32
+  %xf289 = call @gen(%xf289_n, %xf289_s, %xf289_c, %xf289_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp290 = arith.constant dense<0x7FC00000> : tensor<1024xf32>
+  %xf291 = tensor.insert_slice %sp290 into %xf289[9216] [1024] [1] : tensor<1024xf32> into tensor<?xf32>
+  %xb292 = call @to_bf16(%xf291) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp293 = call @from_bf16(%xb292) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp293) : (tensor<?xf32>) -> ()
+  %xs294 = tensor.cast %xb292 : tensor<?xbf16> to tensor<12288xbf16>
+  %x295 = tensor.expand_shape %xs294 [[0, 1]] output_shape [12, 1024] : tensor<12288xbf16> into tensor<12x1024xbf16>
+  %gf296_n = arith.constant 1 : index
+  %gf296_s = arith.constant 0.4 : f32
+  %gf296_c = arith.constant 0.5 : f32
+  %gf296_o = arith.constant 2.0 : f32
+  %gf296 = call @gen(%gf296_n, %gf296_s, %gf296_c, %gf296_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf296) : (tensor<?xf32>) -> ()
+  %gs297 = tensor.cast %gf296 : tensor<?xf32> to tensor<1xf32>
+  %g298 = tensor.collapse_shape %gs297 [] : tensor<1xf32> into tensor<f32>
+  %res299:1 = call @case_20(%x295, %g298) : (tensor<12x1024xbf16>, tensor<f32>) -> (tensor<12x1024xbf16>)
+  %rf300 = tensor.collapse_shape %res299#0 [[0, 1]] : tensor<12x1024xbf16> into tensor<12288xbf16>
+  %rd301 = tensor.cast %rf300 : tensor<12288xbf16> to tensor<?xbf16>
+  %re302 = call @from_bf16(%rd301) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re302) : (tensor<?xf32>) -> ()
+  %xf303_n = arith.constant 320 : index
+  %xf303_s = arith.constant 0.3 : f32
+  %xf303_c = arith.constant 1.0 : f32
+  %xf303_o = arith.constant 0.1 : f32
+  %xf303 = call @gen(%xf303_n, %xf303_s, %xf303_c, %xf303_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb304 = call @to_bf16(%xf303) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp305 = call @from_bf16(%xb304) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp305) : (tensor<?xf32>) -> ()
+  %xs306 = tensor.cast %xb304 : tensor<?xbf16> to tensor<320xbf16>
+  %x307 = tensor.expand_shape %xs306 [[0, 1]] output_shape [5, 64] : tensor<320xbf16> into tensor<5x64xbf16>
+  %gf308_n = arith.constant 1 : index
+  %gf308_s = arith.constant 0.4 : f32
+  %gf308_c = arith.constant 0.5 : f32
+  %gf308_o = arith.constant 2.0 : f32
+  %gf308 = call @gen(%gf308_n, %gf308_s, %gf308_c, %gf308_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gf308) : (tensor<?xf32>) -> ()
+  %gs309 = tensor.cast %gf308 : tensor<?xf32> to tensor<1xf32>
+  %g310 = tensor.collapse_shape %gs309 [] : tensor<1xf32> into tensor<f32>
+  %dyf311_n = arith.constant 320 : index
+  %dyf311_s = arith.constant 5.3 : f32
+  %dyf311_c = arith.constant 0.8 : f32
+  %dyf311_o = arith.constant 0.0 : f32
+  %dyf311 = call @gen(%dyf311_n, %dyf311_s, %dyf311_c, %dyf311_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb312 = call @to_bf16(%dyf311) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp313 = call @from_bf16(%dyb312) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp313) : (tensor<?xf32>) -> ()
+  %dys314 = tensor.cast %dyb312 : tensor<?xbf16> to tensor<320xbf16>
+  %dy315 = tensor.expand_shape %dys314 [[0, 1]] output_shape [5, 64] : tensor<320xbf16> into tensor<5x64xbf16>
+  %res316:2 = call @case_21(%x307, %g310, %dy315) : (tensor<5x64xbf16>, tensor<f32>, tensor<5x64xbf16>) -> (tensor<5x64xbf16>, tensor<f32>)
+  %rf317 = tensor.collapse_shape %res316#0 [[0, 1]] : tensor<5x64xbf16> into tensor<320xbf16>
+  %rd318 = tensor.cast %rf317 : tensor<320xbf16> to tensor<?xbf16>
+  %re319 = call @from_bf16(%rd318) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re319) : (tensor<?xf32>) -> ()
+  %rf320 = tensor.expand_shape %res316#1 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+  %rd321 = tensor.cast %rf320 : tensor<1xf32> to tensor<?xf32>
+  call @dump(%rd321) : (tensor<?xf32>) -> ()
   return
 }

@@ -33,6 +33,11 @@
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=2048 heads=2, 12 rows, bf16 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [12, 2048], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "NaN row and Inf in 4-row tiles, D=2048", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 2048], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad zero row in a 4-row block, D=2048", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [9, 2048], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=300, 8 rows (4-row tiles), NaN row and Inf", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 300], "stats": true}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=264 heads=2, 11 rows, zero row in a block", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [11, 264], "stats": false}
+// CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "f16 x, f32 params, 8 rows D=128 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "f16", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 128], "stats": true}
+// CASE: {"dtype": "f16", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad f16 x, f32 params, 6 rows D=64 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [6, 64], "stats": false}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad bf16 7 rows D=512 (4-row blocks)", "op": "seednorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [7, 512], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -81,6 +86,35 @@ func.func @from_bf16(%t: tensor<?xbf16>) -> tensor<?xf32> {
   } -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+func.func @to_f16(%t: tensor<?xf32>) -> tensor<?xf16> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %t, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?xf16>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%t : tensor<?xf32>) outs(%e : tensor<?xf16>) {
+  ^bb0(%a: f32, %o: f16):
+    %c = arith.truncf %a : f32 to f16
+    linalg.yield %c : f16
+  } -> tensor<?xf16>
+  return %r : tensor<?xf16>
+}
+
+func.func @from_f16(%t: tensor<?xf16>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %t, %c0 : tensor<?xf16>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}
+      ins(%t : tensor<?xf16>) outs(%e : tensor<?xf32>) {
+  ^bb0(%a: f16, %o: f32):
+    %c = arith.extf %a : f16 to f32
+    linalg.yield %c : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
+
 
 // Prints the bits of every f32 element (exact, NaN and Inf included).
 func.func @dump(%t: tensor<?xf32>) {
@@ -217,6 +251,31 @@ func.func @case_21(%x: tensor<8x2048xf32>, %alpha: tensor<2048xf32>, %beta: tens
 func.func @case_22(%x: tensor<9x2048xf32>, %alpha: tensor<2048xf32>, %beta: tensor<2048xf32>, %gamma: tensor<2048xf32>, %dy: tensor<9x2048xf32>) -> (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) {
   %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<9x2048xf32>, tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
   return %r0, %r1, %r2, %r3 : tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>
+}
+
+func.func @case_23(%x: tensor<8x300xf32>, %alpha: tensor<300xf32>, %beta: tensor<300xf32>, %gamma: tensor<300xf32>) -> (tensor<8x300xf32>, tensor<8xf32>, tensor<8x1xf32>) {
+  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<8x300xf32>, tensor<300xf32>, tensor<300xf32>, tensor<300xf32>) -> (tensor<8x300xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  return %r0, %r1, %r2 : tensor<8x300xf32>, tensor<8xf32>, tensor<8x1xf32>
+}
+
+func.func @case_24(%x: tensor<11x264xf32>, %alpha: tensor<264xf32>, %beta: tensor<264xf32>, %gamma: tensor<264xf32>, %dy: tensor<11x264xf32>) -> (tensor<11x264xf32>, tensor<264xf32>, tensor<264xf32>, tensor<264xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 2 : i64} : (tensor<11x264xf32>, tensor<11x264xf32>, tensor<264xf32>, tensor<264xf32>, tensor<264xf32>) -> (tensor<11x264xf32>, tensor<264xf32>, tensor<264xf32>, tensor<264xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<11x264xf32>, tensor<264xf32>, tensor<264xf32>, tensor<264xf32>
+}
+
+func.func @case_25(%x: tensor<8x128xf16>, %alpha: tensor<128xf32>, %beta: tensor<128xf32>, %gamma: tensor<128xf32>) -> (tensor<8x128xf16>, tensor<8xf32>, tensor<8x1xf32>) {
+  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<8x128xf16>, tensor<128xf32>, tensor<128xf32>, tensor<128xf32>) -> (tensor<8x128xf16>, tensor<8xf32>, tensor<8x1xf32>)
+  return %r0, %r1, %r2 : tensor<8x128xf16>, tensor<8xf32>, tensor<8x1xf32>
+}
+
+func.func @case_26(%x: tensor<6x64xf16>, %alpha: tensor<64xf32>, %beta: tensor<64xf32>, %gamma: tensor<64xf32>, %dy: tensor<6x64xf16>) -> (tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 4 : i64} : (tensor<6x64xf16>, tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>
+}
+
+func.func @case_27(%x: tensor<7x512xbf16>, %alpha: tensor<512xf32>, %beta: tensor<512xf32>, %gamma: tensor<512xf32>, %dy: tensor<7x512xbf16>) -> (tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<7x512xbf16>, tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) -> (tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>
 }
 
 func.func @main() {
@@ -1211,5 +1270,242 @@ func.func @main() {
   call @dump(%rd444) : (tensor<?xf32>) -> ()
   %rd446 = tensor.cast %res438#3 : tensor<2048xf32> to tensor<?xf32>
   call @dump(%rd446) : (tensor<?xf32>) -> ()
+  %xf447_n = arith.constant 2400 : index
+  %xf447_s = arith.constant 0.3 : f32
+  %xf447_c = arith.constant 1.0 : f32
+  %xf447_o = arith.constant 0.1 : f32
+  %xf447 = call @gen(%xf447_n, %xf447_s, %xf447_c, %xf447_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp448 = arith.constant dense<0x7FC00000> : tensor<300xf32>
+  %xf449 = tensor.insert_slice %sp448 into %xf447[1200] [300] [1] : tensor<300xf32> into tensor<?xf32>
+  %sp450 = arith.constant 0x7F800000 : f32
+  %spi451 = arith.constant 611 : index
+  %xf452 = tensor.insert %sp450 into %xf449[%spi451] : tensor<?xf32>
+  call @dump(%xf452) : (tensor<?xf32>) -> ()
+  %xs453 = tensor.cast %xf452 : tensor<?xf32> to tensor<2400xf32>
+  %x454 = tensor.expand_shape %xs453 [[0, 1]] output_shape [8, 300] : tensor<2400xf32> into tensor<8x300xf32>
+  %alphaf455_n = arith.constant 300 : index
+  %alphaf455_s = arith.constant 2.1 : f32
+  %alphaf455_c = arith.constant 0.6 : f32
+  %alphaf455_o = arith.constant 0.8 : f32
+  %alphaf455 = call @gen(%alphaf455_n, %alphaf455_s, %alphaf455_c, %alphaf455_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf455) : (tensor<?xf32>) -> ()
+  %alphas456 = tensor.cast %alphaf455 : tensor<?xf32> to tensor<300xf32>
+  %betaf457_n = arith.constant 300 : index
+  %betaf457_s = arith.constant 0.7 : f32
+  %betaf457_c = arith.constant 0.05 : f32
+  %betaf457_o = arith.constant 0.0 : f32
+  %betaf457 = call @gen(%betaf457_n, %betaf457_s, %betaf457_c, %betaf457_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf457) : (tensor<?xf32>) -> ()
+  %betas458 = tensor.cast %betaf457 : tensor<?xf32> to tensor<300xf32>
+  %gammaf459_n = arith.constant 300 : index
+  %gammaf459_s = arith.constant 1.7 : f32
+  %gammaf459_c = arith.constant 0.4 : f32
+  %gammaf459_o = arith.constant 1.0 : f32
+  %gammaf459 = call @gen(%gammaf459_n, %gammaf459_s, %gammaf459_c, %gammaf459_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf459) : (tensor<?xf32>) -> ()
+  %gammas460 = tensor.cast %gammaf459 : tensor<?xf32> to tensor<300xf32>
+  %res461:3 = call @case_23(%x454, %alphas456, %betas458, %gammas460) : (tensor<8x300xf32>, tensor<300xf32>, tensor<300xf32>, tensor<300xf32>) -> (tensor<8x300xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  %rf462 = tensor.collapse_shape %res461#0 [[0, 1]] : tensor<8x300xf32> into tensor<2400xf32>
+  %rd463 = tensor.cast %rf462 : tensor<2400xf32> to tensor<?xf32>
+  call @dump(%rd463) : (tensor<?xf32>) -> ()
+  %rd465 = tensor.cast %res461#1 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd465) : (tensor<?xf32>) -> ()
+  %rf466 = tensor.collapse_shape %res461#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
+  %rd467 = tensor.cast %rf466 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd467) : (tensor<?xf32>) -> ()
+  %xf468_n = arith.constant 2904 : index
+  %xf468_s = arith.constant 0.3 : f32
+  %xf468_c = arith.constant 1.0 : f32
+  %xf468_o = arith.constant 0.1 : f32
+  %xf468 = call @gen(%xf468_n, %xf468_s, %xf468_c, %xf468_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp469 = arith.constant dense<0.0> : tensor<264xf32>
+  %xf470 = tensor.insert_slice %sp469 into %xf468[1320] [264] [1] : tensor<264xf32> into tensor<?xf32>
+  call @dump(%xf470) : (tensor<?xf32>) -> ()
+  %xs471 = tensor.cast %xf470 : tensor<?xf32> to tensor<2904xf32>
+  %x472 = tensor.expand_shape %xs471 [[0, 1]] output_shape [11, 264] : tensor<2904xf32> into tensor<11x264xf32>
+  %alphaf473_n = arith.constant 264 : index
+  %alphaf473_s = arith.constant 2.1 : f32
+  %alphaf473_c = arith.constant 0.6 : f32
+  %alphaf473_o = arith.constant 0.8 : f32
+  %alphaf473 = call @gen(%alphaf473_n, %alphaf473_s, %alphaf473_c, %alphaf473_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf473) : (tensor<?xf32>) -> ()
+  %alphas474 = tensor.cast %alphaf473 : tensor<?xf32> to tensor<264xf32>
+  %betaf475_n = arith.constant 264 : index
+  %betaf475_s = arith.constant 0.7 : f32
+  %betaf475_c = arith.constant 0.05 : f32
+  %betaf475_o = arith.constant 0.0 : f32
+  %betaf475 = call @gen(%betaf475_n, %betaf475_s, %betaf475_c, %betaf475_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf475) : (tensor<?xf32>) -> ()
+  %betas476 = tensor.cast %betaf475 : tensor<?xf32> to tensor<264xf32>
+  %gammaf477_n = arith.constant 264 : index
+  %gammaf477_s = arith.constant 1.7 : f32
+  %gammaf477_c = arith.constant 0.4 : f32
+  %gammaf477_o = arith.constant 1.0 : f32
+  %gammaf477 = call @gen(%gammaf477_n, %gammaf477_s, %gammaf477_c, %gammaf477_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf477) : (tensor<?xf32>) -> ()
+  %gammas478 = tensor.cast %gammaf477 : tensor<?xf32> to tensor<264xf32>
+  %dyf479_n = arith.constant 2904 : index
+  %dyf479_s = arith.constant 5.3 : f32
+  %dyf479_c = arith.constant 0.8 : f32
+  %dyf479_o = arith.constant 0.0 : f32
+  %dyf479 = call @gen(%dyf479_n, %dyf479_s, %dyf479_c, %dyf479_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf479) : (tensor<?xf32>) -> ()
+  %dys480 = tensor.cast %dyf479 : tensor<?xf32> to tensor<2904xf32>
+  %dy481 = tensor.expand_shape %dys480 [[0, 1]] output_shape [11, 264] : tensor<2904xf32> into tensor<11x264xf32>
+  %res482:4 = call @case_24(%x472, %alphas474, %betas476, %gammas478, %dy481) : (tensor<11x264xf32>, tensor<264xf32>, tensor<264xf32>, tensor<264xf32>, tensor<11x264xf32>) -> (tensor<11x264xf32>, tensor<264xf32>, tensor<264xf32>, tensor<264xf32>)
+  %rf483 = tensor.collapse_shape %res482#0 [[0, 1]] : tensor<11x264xf32> into tensor<2904xf32>
+  %rd484 = tensor.cast %rf483 : tensor<2904xf32> to tensor<?xf32>
+  call @dump(%rd484) : (tensor<?xf32>) -> ()
+  %rd486 = tensor.cast %res482#1 : tensor<264xf32> to tensor<?xf32>
+  call @dump(%rd486) : (tensor<?xf32>) -> ()
+  %rd488 = tensor.cast %res482#2 : tensor<264xf32> to tensor<?xf32>
+  call @dump(%rd488) : (tensor<?xf32>) -> ()
+  %rd490 = tensor.cast %res482#3 : tensor<264xf32> to tensor<?xf32>
+  call @dump(%rd490) : (tensor<?xf32>) -> ()
+  %xf491_n = arith.constant 1024 : index
+  %xf491_s = arith.constant 0.3 : f32
+  %xf491_c = arith.constant 1.0 : f32
+  %xf491_o = arith.constant 0.1 : f32
+  %xf491 = call @gen(%xf491_n, %xf491_s, %xf491_c, %xf491_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb492 = call @to_f16(%xf491) : (tensor<?xf32>) -> tensor<?xf16>
+  %xp493 = call @from_f16(%xb492) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%xp493) : (tensor<?xf32>) -> ()
+  %xs494 = tensor.cast %xb492 : tensor<?xf16> to tensor<1024xf16>
+  %x495 = tensor.expand_shape %xs494 [[0, 1]] output_shape [8, 128] : tensor<1024xf16> into tensor<8x128xf16>
+  %alphaf496_n = arith.constant 128 : index
+  %alphaf496_s = arith.constant 2.1 : f32
+  %alphaf496_c = arith.constant 0.6 : f32
+  %alphaf496_o = arith.constant 0.8 : f32
+  %alphaf496 = call @gen(%alphaf496_n, %alphaf496_s, %alphaf496_c, %alphaf496_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf496) : (tensor<?xf32>) -> ()
+  %alphas497 = tensor.cast %alphaf496 : tensor<?xf32> to tensor<128xf32>
+  %betaf498_n = arith.constant 128 : index
+  %betaf498_s = arith.constant 0.7 : f32
+  %betaf498_c = arith.constant 0.08 : f32
+  %betaf498_o = arith.constant 0.0 : f32
+  %betaf498 = call @gen(%betaf498_n, %betaf498_s, %betaf498_c, %betaf498_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf498) : (tensor<?xf32>) -> ()
+  %betas499 = tensor.cast %betaf498 : tensor<?xf32> to tensor<128xf32>
+  %gammaf500_n = arith.constant 128 : index
+  %gammaf500_s = arith.constant 1.7 : f32
+  %gammaf500_c = arith.constant 0.4 : f32
+  %gammaf500_o = arith.constant 1.0 : f32
+  %gammaf500 = call @gen(%gammaf500_n, %gammaf500_s, %gammaf500_c, %gammaf500_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf500) : (tensor<?xf32>) -> ()
+  %gammas501 = tensor.cast %gammaf500 : tensor<?xf32> to tensor<128xf32>
+  %res502:3 = call @case_25(%x495, %alphas497, %betas499, %gammas501) : (tensor<8x128xf16>, tensor<128xf32>, tensor<128xf32>, tensor<128xf32>) -> (tensor<8x128xf16>, tensor<8xf32>, tensor<8x1xf32>)
+  %rf503 = tensor.collapse_shape %res502#0 [[0, 1]] : tensor<8x128xf16> into tensor<1024xf16>
+  %rd504 = tensor.cast %rf503 : tensor<1024xf16> to tensor<?xf16>
+  %re505 = call @from_f16(%rd504) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%re505) : (tensor<?xf32>) -> ()
+  %rd507 = tensor.cast %res502#1 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd507) : (tensor<?xf32>) -> ()
+  %rf508 = tensor.collapse_shape %res502#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
+  %rd509 = tensor.cast %rf508 : tensor<8xf32> to tensor<?xf32>
+  call @dump(%rd509) : (tensor<?xf32>) -> ()
+  %xf510_n = arith.constant 384 : index
+  %xf510_s = arith.constant 0.3 : f32
+  %xf510_c = arith.constant 1.0 : f32
+  %xf510_o = arith.constant 0.1 : f32
+  %xf510 = call @gen(%xf510_n, %xf510_s, %xf510_c, %xf510_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb511 = call @to_f16(%xf510) : (tensor<?xf32>) -> tensor<?xf16>
+  %xp512 = call @from_f16(%xb511) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%xp512) : (tensor<?xf32>) -> ()
+  %xs513 = tensor.cast %xb511 : tensor<?xf16> to tensor<384xf16>
+  %x514 = tensor.expand_shape %xs513 [[0, 1]] output_shape [6, 64] : tensor<384xf16> into tensor<6x64xf16>
+  %alphaf515_n = arith.constant 64 : index
+  %alphaf515_s = arith.constant 2.1 : f32
+  %alphaf515_c = arith.constant 0.6 : f32
+  %alphaf515_o = arith.constant 0.8 : f32
+  %alphaf515 = call @gen(%alphaf515_n, %alphaf515_s, %alphaf515_c, %alphaf515_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf515) : (tensor<?xf32>) -> ()
+  %alphas516 = tensor.cast %alphaf515 : tensor<?xf32> to tensor<64xf32>
+  %betaf517_n = arith.constant 64 : index
+  %betaf517_s = arith.constant 0.7 : f32
+  %betaf517_c = arith.constant 0.1 : f32
+  %betaf517_o = arith.constant 0.0 : f32
+  %betaf517 = call @gen(%betaf517_n, %betaf517_s, %betaf517_c, %betaf517_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf517) : (tensor<?xf32>) -> ()
+  %betas518 = tensor.cast %betaf517 : tensor<?xf32> to tensor<64xf32>
+  %gammaf519_n = arith.constant 64 : index
+  %gammaf519_s = arith.constant 1.7 : f32
+  %gammaf519_c = arith.constant 0.4 : f32
+  %gammaf519_o = arith.constant 1.0 : f32
+  %gammaf519 = call @gen(%gammaf519_n, %gammaf519_s, %gammaf519_c, %gammaf519_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf519) : (tensor<?xf32>) -> ()
+  %gammas520 = tensor.cast %gammaf519 : tensor<?xf32> to tensor<64xf32>
+  %dyf521_n = arith.constant 384 : index
+  %dyf521_s = arith.constant 5.3 : f32
+  %dyf521_c = arith.constant 0.8 : f32
+  %dyf521_o = arith.constant 0.0 : f32
+  %dyf521 = call @gen(%dyf521_n, %dyf521_s, %dyf521_c, %dyf521_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb522 = call @to_f16(%dyf521) : (tensor<?xf32>) -> tensor<?xf16>
+  %dyp523 = call @from_f16(%dyb522) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%dyp523) : (tensor<?xf32>) -> ()
+  %dys524 = tensor.cast %dyb522 : tensor<?xf16> to tensor<384xf16>
+  %dy525 = tensor.expand_shape %dys524 [[0, 1]] output_shape [6, 64] : tensor<384xf16> into tensor<6x64xf16>
+  %res526:4 = call @case_26(%x514, %alphas516, %betas518, %gammas520, %dy525) : (tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<6x64xf16>) -> (tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
+  %rf527 = tensor.collapse_shape %res526#0 [[0, 1]] : tensor<6x64xf16> into tensor<384xf16>
+  %rd528 = tensor.cast %rf527 : tensor<384xf16> to tensor<?xf16>
+  %re529 = call @from_f16(%rd528) : (tensor<?xf16>) -> tensor<?xf32>
+  call @dump(%re529) : (tensor<?xf32>) -> ()
+  %rd531 = tensor.cast %res526#1 : tensor<64xf32> to tensor<?xf32>
+  call @dump(%rd531) : (tensor<?xf32>) -> ()
+  %rd533 = tensor.cast %res526#2 : tensor<64xf32> to tensor<?xf32>
+  call @dump(%rd533) : (tensor<?xf32>) -> ()
+  %rd535 = tensor.cast %res526#3 : tensor<64xf32> to tensor<?xf32>
+  call @dump(%rd535) : (tensor<?xf32>) -> ()
+  %xf536_n = arith.constant 3584 : index
+  %xf536_s = arith.constant 0.3 : f32
+  %xf536_c = arith.constant 1.0 : f32
+  %xf536_o = arith.constant 0.1 : f32
+  %xf536 = call @gen(%xf536_n, %xf536_s, %xf536_c, %xf536_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb537 = call @to_bf16(%xf536) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp538 = call @from_bf16(%xb537) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp538) : (tensor<?xf32>) -> ()
+  %xs539 = tensor.cast %xb537 : tensor<?xbf16> to tensor<3584xbf16>
+  %x540 = tensor.expand_shape %xs539 [[0, 1]] output_shape [7, 512] : tensor<3584xbf16> into tensor<7x512xbf16>
+  %alphaf541_n = arith.constant 512 : index
+  %alphaf541_s = arith.constant 2.1 : f32
+  %alphaf541_c = arith.constant 0.6 : f32
+  %alphaf541_o = arith.constant 0.8 : f32
+  %alphaf541 = call @gen(%alphaf541_n, %alphaf541_s, %alphaf541_c, %alphaf541_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf541) : (tensor<?xf32>) -> ()
+  %alphas542 = tensor.cast %alphaf541 : tensor<?xf32> to tensor<512xf32>
+  %betaf543_n = arith.constant 512 : index
+  %betaf543_s = arith.constant 0.7 : f32
+  %betaf543_c = arith.constant 0.04 : f32
+  %betaf543_o = arith.constant 0.0 : f32
+  %betaf543 = call @gen(%betaf543_n, %betaf543_s, %betaf543_c, %betaf543_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf543) : (tensor<?xf32>) -> ()
+  %betas544 = tensor.cast %betaf543 : tensor<?xf32> to tensor<512xf32>
+  %gammaf545_n = arith.constant 512 : index
+  %gammaf545_s = arith.constant 1.7 : f32
+  %gammaf545_c = arith.constant 0.4 : f32
+  %gammaf545_o = arith.constant 1.0 : f32
+  %gammaf545 = call @gen(%gammaf545_n, %gammaf545_s, %gammaf545_c, %gammaf545_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf545) : (tensor<?xf32>) -> ()
+  %gammas546 = tensor.cast %gammaf545 : tensor<?xf32> to tensor<512xf32>
+  %dyf547_n = arith.constant 3584 : index
+  %dyf547_s = arith.constant 5.3 : f32
+  %dyf547_c = arith.constant 0.8 : f32
+  %dyf547_o = arith.constant 0.0 : f32
+  %dyf547 = call @gen(%dyf547_n, %dyf547_s, %dyf547_c, %dyf547_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb548 = call @to_bf16(%dyf547) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp549 = call @from_bf16(%dyb548) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp549) : (tensor<?xf32>) -> ()
+  %dys550 = tensor.cast %dyb548 : tensor<?xbf16> to tensor<3584xbf16>
+  %dy551 = tensor.expand_shape %dys550 [[0, 1]] output_shape [7, 512] : tensor<3584xbf16> into tensor<7x512xbf16>
+  %res552:4 = call @case_27(%x540, %alphas542, %betas544, %gammas546, %dy551) : (tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<7x512xbf16>) -> (tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>)
+  %rf553 = tensor.collapse_shape %res552#0 [[0, 1]] : tensor<7x512xbf16> into tensor<3584xbf16>
+  %rd554 = tensor.cast %rf553 : tensor<3584xbf16> to tensor<?xbf16>
+  %re555 = call @from_bf16(%rd554) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re555) : (tensor<?xf32>) -> ()
+  %rd557 = tensor.cast %res552#1 : tensor<512xf32> to tensor<?xf32>
+  call @dump(%rd557) : (tensor<?xf32>) -> ()
+  %rd559 = tensor.cast %res552#2 : tensor<512xf32> to tensor<?xf32>
+  call @dump(%rd559) : (tensor<?xf32>) -> ()
+  %rd561 = tensor.cast %res552#3 : tensor<512xf32> to tensor<?xf32>
+  call @dump(%rd561) : (tensor<?xf32>) -> ()
   return
 }

@@ -5,12 +5,12 @@ Usage: mlir-runner ... | check_norm.py TEST.mlir
 
 TEST.mlir holds one `// CASE: {json}` line per case (written by
 gen_integration.py). For each case, in order, stdin holds one
-printMemrefI32 block per input (the bits of its f32 values, bf16 inputs
+printMemrefI32 block per input (the bits of its f32 values, bf16/f16 inputs
 widened exactly) followed by one block per output. The reference is the math
 of shared/research/norms-math.md §2-§4 evaluated in float64 on the exact
 inputs. Tolerances (SPEC §4): f32 forward 1e-5 and gradients 1e-4 relative
-error (normalized per row, per tensor for parameter gradients); bf16 outputs
-within 2 ulp of the reference rounded once to bf16 (or within the f32 accuracy
+error (normalized per row, per tensor for parameter gradients); bf16 and f16
+outputs within 2 ulp of the reference rounded once to their type (or within the f32 accuracy
 of the row for gradient elements that cancel). NaN and Inf must appear exactly
 where the reference has them.
 """
@@ -120,9 +120,22 @@ def to_bf16(a):
     return out
 
 
-def bf16_ulp_distance(a, b):
+def to_f16(a):
+    """Rounds float64 values once to f16 (nearest even), returned as f32."""
+    return np.asarray(a, dtype=np.float64).astype(np.float16).astype(np.float32)
+
+
+ROUND_ONCE = {"bf16": to_bf16, "f16": to_f16}
+
+
+def ulp_distance(a, b, dtype):
+    """Distance in units in the last place of `dtype` (bf16 or f16) between
+    two arrays of values representable in it."""
     def ordered(v):
-        i = (v.astype(np.float32).view(np.uint32) >> 16).astype(np.int64)
+        if dtype == "bf16":
+            i = (v.astype(np.float32).view(np.uint32) >> 16).astype(np.int64)
+        else:
+            i = v.astype(np.float16).view(np.uint16).astype(np.int64)
         return np.where(i & 0x8000, 0x8000 - i, i + 0x8000)
     return np.abs(ordered(a) - ordered(b))
 
@@ -135,8 +148,11 @@ def compare(case, name, got, ref, rows_shape, dtype, is_grad, is_param):
     if not np.array_equal(np.isnan(got), nan_ref):
         errors.append(f"NaN mismatch: got NaN at {np.flatnonzero(np.isnan(got)).tolist()}, "
                       f"reference at {np.flatnonzero(nan_ref).tolist()}")
-    inf_ref = np.isinf(ref)
-    if not np.array_equal(got[inf_ref], ref[inf_ref]) or np.isinf(got[~inf_ref]).any():
+    # A 16-bit result is the reference rounded once: beyond the type's range
+    # (f16: 65504) that is an Inf.
+    rounded = ROUND_ONCE[dtype](ref).astype(np.float64) if dtype in ROUND_ONCE else ref
+    inf_ref = np.isinf(rounded)
+    if not np.array_equal(got[inf_ref], rounded[inf_ref]) or np.isinf(got[~inf_ref]).any():
         errors.append("Inf mismatch")
     tol = 1e-4 if is_grad else 1e-5
     # Rows over which the relative error is normalized.
@@ -150,13 +166,13 @@ def compare(case, name, got, ref, rows_shape, dtype, is_grad, is_param):
         if not fin.any():
             continue
         scale = np.max(np.abs(r[fin]))
-        if dtype == "bf16":
-            rb = to_bf16(r[fin])
-            ulps = bf16_ulp_distance(g[fin].astype(np.float32), rb)
+        if dtype in ROUND_ONCE:
+            rb = ROUND_ONCE[dtype](r[fin])
+            ulps = ulp_distance(g[fin].astype(np.float32), rb, dtype)
             # Elements that cancel (gradients) carry the f32 error of the row.
             ok = (ulps <= 2) | (np.abs(g[fin] - r[fin]) <= 1e-4 * scale)
             if not ok.all():
-                errors.append(f"bf16 mismatch beyond 2 ulp: got {g[fin][~ok][:4]}, "
+                errors.append(f"{dtype} mismatch beyond 2 ulp: got {g[fin][~ok][:4]}, "
                               f"reference {r[fin][~ok][:4]}")
             worst = max(worst, float(np.max(ulps)))
             continue
@@ -165,7 +181,7 @@ def compare(case, name, got, ref, rows_shape, dtype, is_grad, is_param):
         worst = max(worst, rel)
         if rel > tol:
             errors.append(f"relative error {rel:.3e} > {tol:.0e}")
-    unit = "ulp" if dtype == "bf16" else "rel"
+    unit = "ulp" if dtype in ROUND_ONCE else "rel"
     status = "FAIL" if errors else "ok"
     print(f"{status}: [{case['name']}] {case['op']} {name} max {unit} err {worst:.3g}")
     for e in errors[:3]:

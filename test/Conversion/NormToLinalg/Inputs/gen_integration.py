@@ -40,6 +40,41 @@ HEADER = """\
 // RUN: | %python %S/Inputs/check_norm.py %s
 """
 
+# The 16-bit element types: inputs are made in f32 and rounded once (truncf
+# rounds to nearest even), outputs widened back to f32 for printing.
+NARROW_TYPES = ("bf16", "f16")
+
+CONVERSIONS = """\
+func.func @to_{t}(%t: tensor<?xf32>) -> tensor<?x{t}> {{
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %t, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?x{t}>
+  %r = linalg.generic {{indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}}
+      ins(%t : tensor<?xf32>) outs(%e : tensor<?x{t}>) {{
+  ^bb0(%a: f32, %o: {t}):
+    %c = arith.truncf %a : f32 to {t}
+    linalg.yield %c : {t}
+  }} -> tensor<?x{t}>
+  return %r : tensor<?x{t}>
+}}
+
+func.func @from_{t}(%t: tensor<?x{t}>) -> tensor<?xf32> {{
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %t, %c0 : tensor<?x{t}>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %r = linalg.generic {{indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                       iterator_types = ["parallel"]}}
+      ins(%t : tensor<?x{t}>) outs(%e : tensor<?xf32>) {{
+  ^bb0(%a: {t}, %o: f32):
+    %c = arith.extf %a : {t} to f32
+    linalg.yield %c : f32
+  }} -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}}
+
+"""
+
 HELPERS = """
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -61,34 +96,7 @@ func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
   return %r : tensor<?xf32>
 }
 
-func.func @to_bf16(%t: tensor<?xf32>) -> tensor<?xbf16> {
-  %c0 = arith.constant 0 : index
-  %n = tensor.dim %t, %c0 : tensor<?xf32>
-  %e = tensor.empty(%n) : tensor<?xbf16>
-  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
-                       iterator_types = ["parallel"]}
-      ins(%t : tensor<?xf32>) outs(%e : tensor<?xbf16>) {
-  ^bb0(%a: f32, %o: bf16):
-    %c = arith.truncf %a : f32 to bf16
-    linalg.yield %c : bf16
-  } -> tensor<?xbf16>
-  return %r : tensor<?xbf16>
-}
-
-func.func @from_bf16(%t: tensor<?xbf16>) -> tensor<?xf32> {
-  %c0 = arith.constant 0 : index
-  %n = tensor.dim %t, %c0 : tensor<?xbf16>
-  %e = tensor.empty(%n) : tensor<?xf32>
-  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
-                       iterator_types = ["parallel"]}
-      ins(%t : tensor<?xbf16>) outs(%e : tensor<?xf32>) {
-  ^bb0(%a: bf16, %o: f32):
-    %c = arith.extf %a : bf16 to f32
-    linalg.yield %c : f32
-  } -> tensor<?xf32>
-  return %r : tensor<?xf32>
-}
-
+""" + "".join(CONVERSIONS.format(t=t) for t in NARROW_TYPES) + """
 // Prints the bits of every f32 element (exact, NaN and Inf included).
 func.func @dump(%t: tensor<?xf32>) {
   %c0 = arith.constant 0 : index
@@ -203,11 +211,11 @@ def build_case(idx, case, main):
                     flat = nxt
                 else:
                     raise ValueError(kind)
-        if dt == "bf16":
+        if dt in NARROW_TYPES:
             conv = main.tmp(name + "b")
-            main.emit(f"{conv} = call @to_bf16({flat}) : (tensor<?xf32>) -> tensor<?xbf16>")
+            main.emit(f"{conv} = call @to_{dt}({flat}) : (tensor<?xf32>) -> tensor<?x{dt}>")
             back = main.tmp(name + "p")
-            main.emit(f"{back} = call @from_bf16({conv}) : (tensor<?xbf16>) -> tensor<?xf32>")
+            main.emit(f"{back} = call @from_{dt}({conv}) : (tensor<?x{dt}>) -> tensor<?xf32>")
             main.emit(f"call @dump({back}) : (tensor<?xf32>) -> ()")
             flat = conv
         else:
@@ -296,9 +304,9 @@ def build_case(idx, case, main):
                       f" : {ttype(s, dt)} into tensor<{n}x{dt}>")
         dn = main.tmp("rd")
         main.emit(f"{dn} = tensor.cast {fl} : tensor<{n}x{dt}> to tensor<?x{dt}>")
-        if dt == "bf16":
+        if dt in NARROW_TYPES:
             e = main.tmp("re")
-            main.emit(f"{e} = call @from_bf16({dn}) : (tensor<?xbf16>) -> tensor<?xf32>")
+            main.emit(f"{e} = call @from_{dt}({dn}) : (tensor<?x{dt}>) -> tensor<?xf32>")
             dn = e
         main.emit(f"call @dump({dn}) : (tensor<?xf32>) -> ()")
         out_specs.append({"name": outputs[i], "dtype": dt})
@@ -364,6 +372,24 @@ FILES = {
              stats=True),
         dict(name="grad dynamic D=300", op="rmsnorm_grad", shape=[5, 300],
              dynamic=True),
+        # f16 (2 ulp of the reference rounded once, like bf16).
+        dict(name="f16 x, f16 weight", op="rmsnorm", shape=[3, 40],
+             dtype="f16", pdtype="f16", stats=True),
+        dict(name="grad f16 x, f32 weight, rank 3", op="rmsnorm_grad",
+             shape=[2, 3, 24], dtype="f16", pdtype="f32"),
+        # 16-bit rows of 64-1024 elements go 4 rows per step (norm-tile-rows
+        # row-block): forward tiles for a static multiple of 4 rows, gradient
+        # blocks plus a remainder row loop; with a D remainder, a NaN row,
+        # an Inf and a zero row inside blocks.
+        dict(name="f16 8 rows D=200 (4-row tiles)", op="rmsnorm",
+             shape=[8, 200], dtype="f16", pdtype="f16", stats=True,
+             specials=[("nan_row", 2), ("inf", 5 * 200 + 7)]),
+        dict(name="grad f16 7 rows D=136 (4-row blocks), zero row", op="rmsnorm_grad",
+             shape=[7, 136], dtype="f16", pdtype="f32", specials=[("zero_row", 1)]),
+        dict(name="bf16 12 rows D=96 (4-row tiles)", op="rmsnorm",
+             shape=[12, 96], dtype="bf16", pdtype="f32"),
+        dict(name="grad bf16 9 rows D=520 (4-row blocks)", op="rmsnorm_grad",
+             shape=[9, 520], dtype="bf16", pdtype="bf16", stats=True),
     ],
     "run-scalenorm.mlir": [
         dict(name="f32 with inv", op="scalenorm", shape=[4, 8], stats=True),
@@ -395,6 +421,16 @@ FILES = {
         # Rows >= 1024 go through 2-row blocks; 9 rows leave a last row.
         dict(name="grad D=2048, 9 rows, bf16", op="scalenorm_grad",
              shape=[9, 2048], dtype="bf16", pdtype="f32"),
+        dict(name="f16 x, f32 g, 8 rows D=72 (4-row tiles)", op="scalenorm",
+             shape=[8, 72], dtype="f16", pdtype="f32", stats=True),
+        dict(name="grad f16 6 rows D=300, zero row", op="scalenorm_grad",
+             shape=[6, 300], dtype="f16", pdtype="f32",
+             specials=[("zero_row", 4)]),
+        dict(name="bf16 12 rows D=1024 (4-row tiles), NaN row", op="scalenorm",
+             shape=[12, 1024], dtype="bf16", pdtype="f32",
+             specials=[("nan_row", 9)]),
+        dict(name="grad bf16 5 rows D=64 (a 4-row block and a row)",
+             op="scalenorm_grad", shape=[5, 64], dtype="bf16", pdtype="f32"),
     ],
     "run-seednorm.mlir": [
         dict(name="heads=4 with stats", op="seednorm", shape=[3, 16], heads=4,
@@ -448,6 +484,23 @@ FILES = {
         dict(name="grad zero row in a 4-row block, D=2048", op="seednorm_grad",
              shape=[9, 2048], specials=[("zero_row", 2)],
              pgen={"beta": (0.7, 0.02, 0.0)}),
+        # Short rows (64-512 f32, any length of 16-bit) also go 4 rows per
+        # step: the block's rows stay in L1.
+        dict(name="D=300, 8 rows (4-row tiles), NaN row and Inf", op="seednorm",
+             shape=[8, 300], specials=[("nan_row", 4), ("inf", 2 * 300 + 11)],
+             stats=True, pgen={"beta": (0.7, 0.05, 0.0)}),
+        dict(name="grad D=264 heads=2, 11 rows, zero row in a block",
+             op="seednorm_grad", shape=[11, 264], heads=2,
+             specials=[("zero_row", 5)], pgen={"beta": (0.7, 0.05, 0.0)}),
+        dict(name="f16 x, f32 params, 8 rows D=128 (4-row tiles)", op="seednorm",
+             shape=[8, 128], dtype="f16", pdtype="f32", stats=True,
+             pgen={"beta": (0.7, 0.08, 0.0)}),
+        dict(name="grad f16 x, f32 params, 6 rows D=64 heads=4",
+             op="seednorm_grad", shape=[6, 64], heads=4, dtype="f16",
+             pdtype="f32", pgen={"beta": (0.7, 0.1, 0.0)}),
+        dict(name="grad bf16 7 rows D=512 (4-row blocks)", op="seednorm_grad",
+             shape=[7, 512], dtype="bf16", pdtype="f32",
+             pgen={"beta": (0.7, 0.04, 0.0)}),
     ],
 }
 
