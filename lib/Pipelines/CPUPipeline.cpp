@@ -86,6 +86,7 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   lpm.addPass(createNormNontemporalStores(storeOptions));
   NormPrefetchRowsOptions prefetchOptions;
   prefetchOptions.distance = options.prefetchDistance;
+  prefetchOptions.minBytesAhead = options.prefetchMinBytes;
   lpm.addPass(createNormPrefetchRows(prefetchOptions));
   if (options.approximateTanh)
     lpm.addPass(createNormApproximateMath());

@@ -32,7 +32,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> rowBlock{
       *this, "row-block",
-      llvm::cl::desc("Rows per step for long rows (>= 2048 elements, >= 1024 of 16 bits) with several row-sized parameters or parameter gradients (SeeDNorm; 1..8)"),
+      llvm::cl::desc("Rows per step where blocks of rows measured faster (SeeDNorm's rows, 16-bit rows of 64-1024; see norm-tile-rows; 1..8)"),
       llvm::cl::init(4)};
   PassOptions::Option<bool> approximateTanh{
       *this, "approximate-tanh",
@@ -42,6 +42,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "prefetch-distance",
       llvm::cl::desc("Prefetch this many rows (row blocks) ahead while a row is written (0 = off)"),
       llvm::cl::init(2)};
+  PassOptions::Option<int64_t> prefetchMinBytes{
+      *this, "prefetch-min-bytes",
+      llvm::cl::desc("And at least this many bytes ahead in each buffer (more rows ahead for short rows)"),
+      llvm::cl::init(32768)};
 };
 
 /// Adds the passes of norm-lower-to-cpu: norm (or row-wise linalg) on tensors

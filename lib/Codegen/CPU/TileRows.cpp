@@ -301,9 +301,12 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   struct RowShape {
     int64_t length = 0;
     unsigned bits = 32;
+    /// Bytes of the largest row-indexed input, -1 when one is dynamic.
+    int64_t bytes = 0;
     void merge(const RowShape &other) {
       length = std::max(length, other.length);
       bits = std::min(bits, other.bits);
+      bytes = bytes < 0 || other.bytes < 0 ? -1 : std::max(bytes, other.bytes);
     }
   };
 
@@ -322,10 +325,17 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
         shape.length *= ranges[d];
       }
     for (OpOperand *input : op.getDpsInputOperands()) {
-      Type element = getElementTypeOrSelf(input->get().getType());
-      if (element.isIntOrFloat() &&
-          op.getMatchingIndexingMap(input).isFunctionOfDim(0))
-        shape.bits = std::min(shape.bits, element.getIntOrFloatBitWidth());
+      auto type = dyn_cast<RankedTensorType>(input->get().getType());
+      if (!type || !type.getElementType().isIntOrFloat() ||
+          !op.getMatchingIndexingMap(input).isFunctionOfDim(0))
+        continue;
+      unsigned bits = type.getElementTypeBitWidth();
+      shape.bits = std::min(shape.bits, bits);
+      if (!type.hasStaticShape())
+        shape.bytes = -1;
+      else if (shape.bytes >= 0)
+        shape.bytes =
+            std::max(shape.bytes, type.getNumElements() * bits / 8);
     }
     return shape;
   }
@@ -333,24 +343,28 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// Whether blocks of `rowBlock` rows beat single rows, for rows of `shape`
   /// and `rowSized` row-sized parameters or parameter-gradient sums, which a
   /// block loads once. Measured on this Zen 5 (L1d 48 KiB), in cache (1M
-  /// elements, 1 thread) and from DRAM, forward and gradient:
-  /// - Several (SeeDNorm): 16-bit rows from 64 elements on (25-40% faster);
-  ///   f32 rows of 64-512 elements (10-35%: the block's x and dy, 16 KiB at
-  ///   512, stay in L1 with the parameters) and from 2048 on (8-16%: then
-  ///   not even one row does), but not f32 rows of 768-1024 (up to 20%
-  ///   slower: one row fits in L1, a block does not).
-  /// - One or none (RMSNorm, ScaleNorm): 16-bit rows of 64-1024 elements
-  ///   (13-40% faster, and up to 15% slower for longer ones); f32 rows gain
-  ///   nothing (forward 10-20% slower).
+  /// elements, 1 thread) and from DRAM beside copies (2 threads), forward
+  /// and gradient:
+  /// - Several (SeeDNorm): 16-bit rows from 64 elements on (in cache 25-40%
+  ///   faster, from DRAM 10-20%); f32 rows from 2048 on (8-16%: not even one
+  ///   row stays in L1); f32 rows of 64-512 in cache (10-35%: the block's x
+  ///   and dy, 16 KiB at 512, stay in L1 with the parameters), but from DRAM
+  ///   their blocks ran at 45-130% of the one-row tiles' speed depending on
+  ///   the VM's bandwidth; f32 rows of 768-1024 were slower (up to 20%: one
+  ///   row fits in L1, a block does not).
+  /// - One or none (RMSNorm, ScaleNorm): 16-bit rows of 64-1024 elements in
+  ///   cache (13-40% faster; from DRAM 10% either way, longer rows up to 15%
+  ///   slower); f32 rows gain nothing (forward 10-20% slower).
   /// Rows shorter than 64 elements or of dynamic length keep one row.
-  static bool rowBlocksPay(const RowShape &shape, int64_t rowSized) {
+  bool rowBlocksPay(const RowShape &shape, int64_t rowSized) const {
     int64_t length = shape.length;
     if (length < 64)
       return false;
     bool narrow = shape.bits < 32;
+    bool inCache = shape.bytes >= 0 && shape.bytes < cacheBytes;
     if (rowSized >= 2)
-      return narrow || length <= 512 || length >= 2048;
-    return narrow && length <= 1024;
+      return narrow || length >= 2048 || (length <= 512 && inCache);
+    return narrow && length <= 1024 && inCache;
   }
 
   /// True when `value` is a static tensor of at least `rowLength` (> 0)

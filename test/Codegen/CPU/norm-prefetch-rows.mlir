@@ -187,3 +187,52 @@ func.func @half_line_rows(%x: memref<16x64xbf16>, %y: memref<16x64xbf16>) {
   }
   return
 }
+
+// -----
+
+// Short rows: at least min-bytes-ahead bytes ahead. Rows of 128 f32 are 512
+// bytes, so 2048 bytes ahead is 4 rows (more than distance = 1); a row length
+// that is not static keeps `distance`.
+
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows{distance=1 min-bytes-ahead=2048}))" | FileCheck %s --check-prefix=BYTES
+
+// BYTES-LABEL: func.func @short_rows
+//       BYTES:   arith.subi
+//       BYTES:   %[[FOUR:.+]] = arith.constant 4 : index
+//       BYTES:   %[[AHEAD:.+]] = arith.addi %{{.+}}, %[[FOUR]] : index
+//       BYTES:   %[[ROW:.+]] = arith.minui %[[AHEAD]]
+//       BYTES:   memref.prefetch %{{.+}}[%[[ROW]],
+// BYTES-LABEL: func.func @dynamic_row_length
+//       BYTES:   arith.subi
+//       BYTES:   %[[ONE:.+]] = arith.constant 1 : index
+//       BYTES:   %[[AHEAD1:.+]] = arith.addi %{{.+}}, %[[ONE]] : index
+//       BYTES:   %[[ROW1:.+]] = arith.minui %[[AHEAD1]]
+//       BYTES:   memref.prefetch %{{.+}}[%[[ROW1]],
+func.func @short_rows(%x: memref<64x128xf32>, %y: memref<64x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  scf.for %r = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %c128 step %c16 {
+      %a = vector.load %x[%r, %j] : memref<64x128xf32>, vector<16xf32>
+      vector.store %a, %y[%r, %j] : memref<64x128xf32>, vector<16xf32>
+    }
+  }
+  return
+}
+
+func.func @dynamic_row_length(%x: memref<64x?xf32>, %y: memref<64x?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  scf.for %r = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %n step %c16 {
+      %a = vector.load %x[%r, %j] : memref<64x?xf32>, vector<16xf32>
+      vector.store %a, %y[%r, %j] : memref<64x?xf32>, vector<16xf32>
+    }
+  }
+  return
+}

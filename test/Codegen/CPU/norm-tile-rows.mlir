@@ -190,13 +190,34 @@ func.func @seednorm_forward_rank3(%x: tensor<2x8x2048xf32>, %a: tensor<2048xf32>
 }
 
 // Short rows (64-512 f32 elements) with several row-sized sums also go 4 rows
-// per step (the block stays in L1); rows under 64 elements do not.
+// per step when their data fits in cache (the block stays in L1); not when it
+// is large (static 16 MiB here, or dynamic); rows under 64 elements never.
 
 // CHECK-LABEL: func.func @seednorm_grad_f32_512
 //       CHECK:   scf.forall
 //       CHECK:     scf.for {{.*}} step %c4
 //       CHECK:       tensor<4x1x512xf32>
-func.func @seednorm_grad_f32_512(%dy: tensor<?x512xf32>, %x: tensor<?x512xf32>, %a: tensor<512xf32>, %b: tensor<512xf32>, %c: tensor<512xf32>) -> (tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) {
+func.func @seednorm_grad_f32_512(%dy: tensor<64x512xf32>, %x: tensor<64x512xf32>, %a: tensor<512xf32>, %b: tensor<512xf32>, %c: tensor<512xf32>) -> (tensor<64x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<64x512xf32>, tensor<64x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) -> (tensor<64x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>)
+  return %dx, %da, %db, %dc : tensor<64x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>
+}
+
+// CHECK-LABEL: func.func @seednorm_grad_f32_512_large
+//       CHECK:   scf.forall
+//   CHECK-NOT:     step %c4
+//       CHECK:     scf.for {{.*}} step %c1
+//       CHECK:     } {norm.row_loop}
+func.func @seednorm_grad_f32_512_large(%dy: tensor<8192x512xf32>, %x: tensor<8192x512xf32>, %a: tensor<512xf32>, %b: tensor<512xf32>, %c: tensor<512xf32>) -> (tensor<8192x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<8192x512xf32>, tensor<8192x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) -> (tensor<8192x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>)
+  return %dx, %da, %db, %dc : tensor<8192x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>
+}
+
+// CHECK-LABEL: func.func @seednorm_grad_f32_512_dynamic
+//       CHECK:   scf.forall
+//   CHECK-NOT:     step %c4
+//       CHECK:     scf.for {{.*}} step %c1
+//       CHECK:     } {norm.row_loop}
+func.func @seednorm_grad_f32_512_dynamic(%dy: tensor<?x512xf32>, %x: tensor<?x512xf32>, %a: tensor<512xf32>, %b: tensor<512xf32>, %c: tensor<512xf32>) -> (tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) {
   %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x512xf32>, tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) -> (tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>)
   return %dx, %da, %db, %dc : tensor<?x512xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>
 }
@@ -212,16 +233,16 @@ func.func @seednorm_grad_f32_32(%dy: tensor<?x32xf32>, %x: tensor<?x32xf32>, %a:
 }
 
 // With one row-sized sum (RMSNorm) or none (ScaleNorm), only 16-bit rows of
-// 64-1024 elements go 4 rows per step; the row length of ScaleNorm's group
-// comes from its dx op (the gain gradient sums per-row values).
+// 64-1024 elements in cache go 4 rows per step; the row length of ScaleNorm's
+// group comes from its dx op (the gain gradient sums per-row values).
 
 // CHECK-LABEL: func.func @rmsnorm_grad_bf16_512
 //       CHECK:   scf.forall
 //       CHECK:     scf.for {{.*}} step %c4
 //       CHECK:       tensor<4x512xbf16>
-func.func @rmsnorm_grad_bf16_512(%dy: tensor<?x512xbf16>, %x: tensor<?x512xbf16>, %w: tensor<512xf32>) -> (tensor<?x512xbf16>, tensor<512xf32>) {
-  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x512xbf16>, tensor<?x512xbf16>, tensor<512xf32>) -> (tensor<?x512xbf16>, tensor<512xf32>)
-  return %dx, %dw : tensor<?x512xbf16>, tensor<512xf32>
+func.func @rmsnorm_grad_bf16_512(%dy: tensor<64x512xbf16>, %x: tensor<64x512xbf16>, %w: tensor<512xf32>) -> (tensor<64x512xbf16>, tensor<512xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<64x512xbf16>, tensor<64x512xbf16>, tensor<512xf32>) -> (tensor<64x512xbf16>, tensor<512xf32>)
+  return %dx, %dw : tensor<64x512xbf16>, tensor<512xf32>
 }
 
 // CHECK-LABEL: func.func @rmsnorm_grad_bf16_2048
@@ -229,18 +250,18 @@ func.func @rmsnorm_grad_bf16_512(%dy: tensor<?x512xbf16>, %x: tensor<?x512xbf16>
 //   CHECK-NOT:     step %c4
 //       CHECK:     scf.for {{.*}} step %c1
 //       CHECK:     } {norm.row_loop}
-func.func @rmsnorm_grad_bf16_2048(%dy: tensor<?x2048xbf16>, %x: tensor<?x2048xbf16>, %w: tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>) {
-  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x2048xbf16>, tensor<?x2048xbf16>, tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>)
-  return %dx, %dw : tensor<?x2048xbf16>, tensor<2048xf32>
+func.func @rmsnorm_grad_bf16_2048(%dy: tensor<64x2048xbf16>, %x: tensor<64x2048xbf16>, %w: tensor<2048xf32>) -> (tensor<64x2048xbf16>, tensor<2048xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<64x2048xbf16>, tensor<64x2048xbf16>, tensor<2048xf32>) -> (tensor<64x2048xbf16>, tensor<2048xf32>)
+  return %dx, %dw : tensor<64x2048xbf16>, tensor<2048xf32>
 }
 
 // CHECK-LABEL: func.func @scalenorm_grad_f16_256
 //       CHECK:   scf.forall
 //       CHECK:     scf.for {{.*}} step %c4
 //       CHECK:       tensor<4x256xf16>
-func.func @scalenorm_grad_f16_256(%dy: tensor<?x256xf16>, %x: tensor<?x256xf16>, %g: tensor<f32>) -> (tensor<?x256xf16>, tensor<f32>) {
-  %dx, %dg = norm.scalenorm_grad %dy, %x, %g : (tensor<?x256xf16>, tensor<?x256xf16>, tensor<f32>) -> (tensor<?x256xf16>, tensor<f32>)
-  return %dx, %dg : tensor<?x256xf16>, tensor<f32>
+func.func @scalenorm_grad_f16_256(%dy: tensor<64x256xf16>, %x: tensor<64x256xf16>, %g: tensor<f32>) -> (tensor<64x256xf16>, tensor<f32>) {
+  %dx, %dg = norm.scalenorm_grad %dy, %x, %g : (tensor<64x256xf16>, tensor<64x256xf16>, tensor<f32>) -> (tensor<64x256xf16>, tensor<f32>)
+  return %dx, %dg : tensor<64x256xf16>, tensor<f32>
 }
 
 // Forward: RMSNorm's bf16 rows of 256 in 4-row tiles, f32 rows in one-row

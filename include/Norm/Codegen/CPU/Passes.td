@@ -51,14 +51,22 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     row loop per chunk in which every op is tiled to the row, per-chunk
     partial sums merged after the loop in a fixed order (deterministic).
 
-    Long rows (2048 elements or more, or 1024 of 16-bit elements: the
-    lengths from which it measured faster) that read two or more row-sized
-    parameters (a forward) or update two or more row-sized sums (a gradient),
-    as SeeDNorm does, are processed `row-block` rows at a time, so that the
-    parameters and sums are loaded and stored once per block. A gradient's
-    last rows (fewer than a block) go through a one-row loop; a forward uses
-    blocks only when the row count is a static multiple of `row-block`.
-    `row-tile` overrides the forward tile size.
+    Where it measured faster, rows are processed `row-block` rows at a time,
+    so that row-sized parameters and parameter-gradient sums are loaded and
+    stored once per block and the per-row work of short rows overlaps:
+    - ops that read two or more row-sized parameters (a forward) or update
+      two or more row-sized sums (a gradient), as SeeDNorm does: 16-bit rows
+      of 64 elements or more, f32 rows of 2048 or more, and f32 rows of
+      64-512 whose data fits in cache;
+    - the others (RMSNorm, ScaleNorm): 16-bit rows of 64-1024 elements whose
+      data fits in cache.
+    Data fits in cache when the largest row-indexed input has a static size
+    under `cache-bytes` (dynamic sizes count as large, as in
+    `norm-nontemporal-stores`): from memory, one-row tiles of short rows with
+    a deep prefetch measured as fast or faster and steadier.
+    A gradient's last rows (fewer than a block) go through a one-row loop; a
+    forward uses blocks only when the row count is a static multiple of
+    `row-block`. `row-tile` overrides the forward tile size.
   }];
   let options = [
     Option<"rowTile", "row-tile", "int64_t", "0",
@@ -66,9 +74,9 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     Option<"numThreads", "threads", "int64_t", "2",
            "Row chunks for ops that reduce over rows (parameter gradients)">,
     Option<"rowBlock", "row-block", "int64_t", "4",
-           "Rows per step for long rows (>= 2048 elements, >= 1024 of 16 "
-           "bits) that read two or more row-sized parameters or update two "
-           "or more row-sized parameter-gradient sums">,
+           "Rows per step where blocks of rows pay (see above)">,
+    Option<"cacheBytes", "cache-bytes", "int64_t", "8 << 20",
+           "Inputs smaller than this (static) are taken to be in cache">,
   ];
   let dependentDialects = ["scf::SCFDialect", "linalg::LinalgDialect",
                            "tensor::TensorDialect", "affine::AffineDialect"];
@@ -199,7 +207,10 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
   }];
   let options = [
     Option<"distance", "distance", "int64_t", "1",
-           "How many rows ahead to prefetch (0 disables)">,
+           "How many rows (blocks of rows) ahead to prefetch (0 disables)">,
+    Option<"minBytesAhead", "min-bytes-ahead", "int64_t", "0",
+           "Prefetch at least this many bytes ahead in each buffer: more "
+           "rows ahead for short static rows (0: `distance` only)">,
   ];
   let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
 }
