@@ -107,6 +107,8 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // Aligned bf16/f16 streams would lose their hint in LLVM's x86 backend.
+  pm.addPass(createNormLegalizeNontemporalStores());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -1,11 +1,11 @@
-//===- LegalizeNontemporalStores.cpp - keep bf16 streaming stores streaming ===//
+//===- LegalizeNontemporalStores.cpp - keep 16-bit float streams streaming ===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 //===----------------------------------------------------------------------===//
 //
 // Works around a gap in LLVM's x86 instruction selection (LLVM 22): there is
-// no non-temporal store pattern for bf16 vectors, so such a store silently
+// no non-temporal store pattern for bf16 or f16 vectors, so such a store silently
 // becomes an ordinary one, and a bitcast to an integer or f32 vector is folded
 // back into the store before selection. An llvm.arithmetic.fence between the
 // bitcast and the store is opaque to that fold and emits no code.
@@ -25,11 +25,12 @@ using namespace mlir;
 
 namespace {
 /// The f32 vector with the bits of `type`, or null when `type` is not a
-/// fixed-size bf16 vector of a whole number of 32-bit words.
+/// fixed-size bf16 or f16 vector of a whole number of 32-bit words.
 VectorType asF32Words(Type type) {
   auto vector = dyn_cast<VectorType>(type);
   if (!vector || vector.isScalable() || vector.getRank() != 1 ||
-      !vector.getElementType().isBF16() || vector.getNumElements() % 2 != 0)
+      !isa<BFloat16Type, Float16Type>(vector.getElementType()) ||
+      vector.getNumElements() % 2 != 0)
     return {};
   return VectorType::get({vector.getNumElements() / 2},
                          Float32Type::get(type.getContext()));

@@ -78,13 +78,15 @@ struct NormNontemporalStoresPass
       store.setNontemporal(true);
       // A streaming store wider than its proven alignment is split into
       // narrow ones (eight 8-byte stores for a 64-byte vector on x86).
-      // Elements narrower than 32 bits keep their own alignment unless asked
-      // (see the pass description: bf16 streams measured faster split).
+      // Elements narrower than 32 bits are aligned only when the loop streams
+      // one row of the buffer (see the pass description: where it streams
+      // a block of rows, 16-bit streams measured faster split).
       Type elementType = store.getMemRefType().getElementType();
       if (!elementType.isIntOrFloat())
         return;
       unsigned elementBits = elementType.getIntOrFloatBitWidth();
-      if (elementBits < 32 && !alignNarrowElements)
+      if (elementBits < 32 &&
+          (!alignNarrowElements || storesSeveralRows(store)))
         return;
       int64_t alignment =
           norm::knownAccessAlignment(store.getBase(), store.getIndices());
@@ -92,6 +94,21 @@ struct NormNontemporalStoresPass
         store.setAlignmentAttr(
             IntegerAttr::get(IntegerType::get(&getContext(), 64), alignment));
     });
+  }
+
+  /// True when the block of `store` also stores into another row of the
+  /// same buffer (another leading index): a row block, whose rows' stores
+  /// interleave.
+  static bool storesSeveralRows(vector::StoreOp store) {
+    if (store.getIndices().empty())
+      return false;
+    Value row = store.getIndices().front();
+    return llvm::any_of(
+        store->getBlock()->getOps<vector::StoreOp>(), [&](vector::StoreOp other) {
+          return other.getBase() == store.getBase() &&
+                 !other.getIndices().empty() &&
+                 other.getIndices().front() != row;
+        });
   }
 
   /// True when `buffer` has a static size below `minBytes`: such an output

@@ -40,3 +40,18 @@ llvm.func @bf16_stream(%p: !llvm.ptr, %q: !llvm.ptr, %r: !llvm.ptr, %s: !llvm.pt
   llvm.store %v, %t {alignment = 8 : i64, nontemporal} : vector<32xbf16>, !llvm.ptr
   llvm.return
 }
+
+// f16 vectors have the same gap and get the same treatment.
+// CHECK-LABEL: llvm.func @f16_stream
+//       CHECK:   %[[W16:.+]] = llvm.bitcast %{{.+}} : vector<16xf16> to vector<8xf32>
+//       CHECK:   %[[F16:.+]] = llvm.call_intrinsic "llvm.arithmetic.fence"(%[[W16]]) : (vector<8xf32>) -> vector<8xf32>
+//       CHECK:   llvm.store %[[F16]], %{{.+}} {alignment = 32 : i64, nontemporal} : vector<8xf32>, !llvm.ptr
+// ASM-LABEL: f16_stream:
+//       ASM:   vmovntps %ymm0, (%rdi)
+// UPSTREAM-LABEL: f16_stream:
+//   UPSTREAM-NOT:  vmovnt
+//       UPSTREAM:  ret
+llvm.func @f16_stream(%p: !llvm.ptr, %v: vector<16xf16>) {
+  llvm.store %v, %p {alignment = 32 : i64, nontemporal} : vector<16xf16>, !llvm.ptr
+  llvm.return
+}

@@ -54,14 +54,28 @@ func.func @residual_rmsnorm_scale(%x: tensor<?x4096xf32>, %r: tensor<?x4096xf32>
 // SERIAL-NOT: omp.
 // SERIAL: llvm.func @residual_rmsnorm_scale
 
-// A bf16 output is streamed too, with its element alignment (8-byte streaming
-// stores on x86; see norm-nontemporal-stores, align-narrow-elements).
+// A bf16 output is streamed too, one row per loop, full width: aligned, and
+// as f32 words behind llvm.arithmetic.fence (norm-legalize-nontemporal-stores:
+// LLVM 22 drops the hint of aligned bf16 vector stores).
 // LLVM-LABEL: llvm.func @rmsnorm_bf16
-//   LLVM-NOT:   llvm.arithmetic.fence
-//       LLVM:   llvm.store %{{.+}}, %{{.+}} {alignment = 2 : i64, nontemporal} : vector<64xbf16>, !llvm.ptr
+//       LLVM:   %[[WORDS:.+]] = llvm.bitcast %{{.+}} : vector<64xbf16> to vector<32xf32>
+//       LLVM:   %[[FENCED:.+]] = llvm.call_intrinsic "llvm.arithmetic.fence"(%[[WORDS]])
+//       LLVM:   llvm.store %[[FENCED]], %{{.+}} {alignment = 64 : i64, nontemporal} : vector<32xf32>, !llvm.ptr
 func.func @rmsnorm_bf16(%x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> tensor<?x4096xbf16> {
   %y = norm.rmsnorm %x, %w : (tensor<?x4096xbf16>, tensor<4096xf32>) -> tensor<?x4096xbf16>
   return %y : tensor<?x4096xbf16>
+}
+
+// SeeDNorm's bf16 gradient streams dx 4 rows per step: those stores keep their
+// element alignment (8-byte streaming stores, measured faster for interleaved
+// rows); the last rows' one-row loop streams full width.
+// LLVM-LABEL: llvm.func @seednorm_grad_bf16
+// LLVM-COUNT-4:   llvm.store %{{.+}}, %{{.+}} {alignment = 2 : i64, nontemporal} : vector<16xbf16>, !llvm.ptr
+//         LLVM:   llvm.call_intrinsic "llvm.arithmetic.fence"
+//         LLVM:   llvm.store %{{.+}}, %{{.+}} {alignment = 64 : i64, nontemporal} : vector<32xf32>, !llvm.ptr
+func.func @seednorm_grad_bf16(%dy: tensor<?x2048xbf16>, %x: tensor<?x2048xbf16>, %a: tensor<2048xf32>, %b: tensor<2048xf32>, %c: tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2048xbf16>, tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
+  return %dx, %da, %db, %dc : tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>
 }
 
 // An integer sum over a block of rows (a static leading extent of 4, no norm

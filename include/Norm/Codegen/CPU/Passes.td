@@ -117,11 +117,15 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
     A streamed store also gets the `alignment` proven from the IR (the
     allocation's alignment, view offsets, loop steps): without it LLVM splits
     a 64-byte x86 streaming store into eight 8-byte `movntsd`. This is done
-    for elements of 32 bits or more. For narrower ones (bf16, f16) it is off
-    unless `align-narrow-elements` is set: measured side by side on the
-    project's Zen 5 machine, SeeDNorm bf16 forward and backward ran 10-15%
-    faster with the split stores than with 64- or 32-byte ones (RMSNorm bf16
-    was even), while every f32 kernel ran faster aligned.
+    for elements of 32 bits or more, and, with `align-narrow-elements` (the
+    default), for narrower ones (bf16, f16) stored one row per loop: measured
+    side by side on the project's Zen 5 machine, RMSNorm and ScaleNorm bf16
+    forward ran up to 1.8x faster with full-width streams while the VM's
+    copy bandwidth ran high (and even when it ran low), every f32 kernel ran
+    faster aligned, but where a loop streams a block of rows of the buffer
+    (another leading index; SeeDNorm's 4-row blocks, 32 bytes per row and
+    step) the split stores were 6-15% faster. LLVM 22 only streams aligned
+    bf16/f16 vectors after `norm-legalize-nontemporal-stores`.
 
     ```mlir
     vector.store %v, %dx[%row, %j] : memref<8192x4096xf32>, vector<16xf32>
@@ -131,8 +135,9 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
   }];
   let options = [
     Option<"enable", "enable", "bool", "true", "Mark stores in loops non-temporal">,
-    Option<"alignNarrowElements", "align-narrow-elements", "bool", "false",
-           "Also give streamed stores of elements narrower than 32 bits their proven alignment">,
+    Option<"alignNarrowElements", "align-narrow-elements", "bool", "true",
+           "Also give streamed stores of elements narrower than 32 bits their "
+           "proven alignment, in loops that store one row of the buffer">,
     Option<"minBytes", "min-bytes", "int64_t", "8 << 20",
            "Leave outputs of a static size below this many bytes cached">,
   ];
@@ -140,24 +145,23 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
 }
 
 def NormLegalizeNontemporalStores : Pass<"norm-legalize-nontemporal-stores"> {
-  let summary = "Keep non-temporal LLVM stores of bf16 vectors non-temporal";
+  let summary = "Keep non-temporal LLVM stores of bf16/f16 vectors non-temporal";
   let description = [{
-    LLVM's x86 backend has no non-temporal store patterns for bf16 vectors:
-    a `!nontemporal` store of `vector<32xbf16>` is selected as an ordinary
-    store (read for ownership and all), and bitcasting the value to another
-    type does not help, because instruction selection folds the bitcast back
-    into the store. This pass, run on the LLVM dialect, bitcasts the stored
-    value of every non-temporal `llvm.store` of a bf16 vector (a whole number
-    of 32-bit words, aligned to 16 bytes or more) to an f32 vector and passes it through
-    `llvm.arithmetic.fence`, which instruction selection does not look
-    through and which emits no instruction. Other stores, and streams
-    aligned to less than 16 bytes (split into 8-byte streaming stores, which
-    keep the hint), are left as they are.
+    LLVM's x86 backend has no non-temporal store patterns for bf16 or f16
+    vectors: a `!nontemporal` store of `vector<32xbf16>` is selected as an
+    ordinary store (read for ownership and all), and bitcasting the value to
+    another type does not help, because instruction selection folds the
+    bitcast back into the store. This pass, run on the LLVM dialect, bitcasts
+    the stored value of every non-temporal `llvm.store` of a bf16 or f16
+    vector (a whole number of 32-bit words, aligned to 16 bytes or more) to
+    an f32 vector and passes it through `llvm.arithmetic.fence`, which
+    instruction selection does not look through and which emits no
+    instruction. Other stores, and streams aligned to less than 16 bytes
+    (split into 8-byte streaming stores, which keep the hint), are left as
+    they are.
 
-    `norm-lower-to-cpu` does not run it: its bf16 streams keep their element
-    alignment (see `norm-nontemporal-stores`). A pipeline that streams
-    aligned bf16 (`align-narrow-elements`) runs it after the conversion to
-    the LLVM dialect.
+    `norm-lower-to-cpu` runs it after the conversion to the LLVM dialect,
+    for the aligned 16-bit streams of `norm-nontemporal-stores`.
 
     ```mlir
     llvm.store %v, %p {alignment = 64 : i64, nontemporal} : vector<32xbf16>, !llvm.ptr
