@@ -78,15 +78,21 @@ struct NormNontemporalStoresPass
       store.setNontemporal(true);
       // A streaming store wider than its proven alignment is split into
       // narrow ones (eight 8-byte stores for a 64-byte vector on x86).
-      // Elements narrower than 32 bits are aligned only when the loop streams
-      // one row of the buffer (see the pass description: where it streams
-      // a block of rows, 16-bit streams measured faster split).
+      // Elements narrower than 32 bits are aligned unless the loop streams a
+      // block of rows of the buffer while it updates running sums (see the
+      // pass description: a gradient's row block measured faster split).
       Type elementType = store.getMemRefType().getElementType();
       if (!elementType.isIntOrFloat())
         return;
       unsigned elementBits = elementType.getIntOrFloatBitWidth();
+      auto updatesRunningSum = [&](vector::StoreOp other) {
+        return readBack.contains({loop, rootBuffer(other.getBase())});
+      };
       if (elementBits < 32 &&
-          (!alignNarrowElements || storesSeveralRows(store)))
+          (!alignNarrowElements ||
+           (storesSeveralRows(store) &&
+            llvm::any_of(store->getBlock()->getOps<vector::StoreOp>(),
+                         updatesRunningSum))))
         return;
       int64_t alignment =
           norm::knownAccessAlignment(store.getBase(), store.getIndices());

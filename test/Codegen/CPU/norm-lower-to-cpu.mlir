@@ -66,9 +66,10 @@ func.func @rmsnorm_bf16(%x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> tensor
   return %y : tensor<?x4096xbf16>
 }
 
-// SeeDNorm's bf16 gradient streams dx 4 rows per step: those stores keep their
-// element alignment (8-byte streaming stores, measured faster for interleaved
-// rows); the last rows' one-row loop streams full width.
+// SeeDNorm's bf16 gradient streams dx 4 rows per step while it updates the
+// parameter-gradient sums: those stores keep their element alignment (8-byte
+// streaming stores, measured faster there); the last rows' one-row loop
+// streams full width.
 // LLVM-LABEL: llvm.func @seednorm_grad_bf16
 // LLVM-COUNT-4:   llvm.store %{{.+}}, %{{.+}} {alignment = 2 : i64, nontemporal} : vector<16xbf16>, !llvm.ptr
 //         LLVM:   llvm.call_intrinsic "llvm.arithmetic.fence"

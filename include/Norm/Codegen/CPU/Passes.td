@@ -118,14 +118,18 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
     allocation's alignment, view offsets, loop steps): without it LLVM splits
     a 64-byte x86 streaming store into eight 8-byte `movntsd`. This is done
     for elements of 32 bits or more, and, with `align-narrow-elements` (the
-    default), for narrower ones (bf16, f16) stored one row per loop: measured
-    side by side on the project's Zen 5 machine, RMSNorm and ScaleNorm bf16
-    forward ran up to 1.8x faster with full-width streams while the VM's
-    copy bandwidth ran high (and even when it ran low), every f32 kernel ran
-    faster aligned, but where a loop streams a block of rows of the buffer
-    (another leading index; SeeDNorm's 4-row blocks, 32 bytes per row and
-    step) the split stores were 6-15% faster. LLVM 22 only streams aligned
-    bf16/f16 vectors after `norm-legalize-nontemporal-stores`.
+    default), for narrower ones (bf16, f16), except in a loop that streams a
+    block of rows of the buffer (stores with another leading index) while it
+    updates running sums (a gradient's row block). Measured side by side on
+    the project's Zen 5 machine: every f32 kernel ran faster aligned;
+    RMSNorm and ScaleNorm bf16 forward ran up to 1.8x faster with full-width
+    streams while the VM's copy bandwidth ran high, and as fast otherwise;
+    SeeDNorm's bf16 forward (4-row tiles) ran 20-30% faster aligned while
+    the copy ran high and 8% slower while it ran low (85-91% of the copy
+    either way, against 66-98% split); SeeDNorm's bf16 gradient (4-row
+    blocks that also update the parameter-gradient sums) ran 5-8% slower
+    aligned in both. LLVM 22 only streams aligned bf16/f16 vectors after
+    `norm-legalize-nontemporal-stores`.
 
     ```mlir
     vector.store %v, %dx[%row, %j] : memref<8192x4096xf32>, vector<16xf32>
@@ -137,7 +141,7 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
     Option<"enable", "enable", "bool", "true", "Mark stores in loops non-temporal">,
     Option<"alignNarrowElements", "align-narrow-elements", "bool", "true",
            "Also give streamed stores of elements narrower than 32 bits their "
-           "proven alignment, in loops that store one row of the buffer">,
+           "proven alignment (not in gradient row blocks, see above)">,
     Option<"minBytes", "min-bytes", "int64_t", "8 << 20",
            "Leave outputs of a static size below this many bytes cached">,
   ];
