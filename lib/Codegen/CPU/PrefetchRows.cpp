@@ -90,8 +90,15 @@ struct NormPrefetchRowsPass
       int64_t rows = rowsPerBuffer.lookup(load.getBase());
       int64_t row = rowInBlock[load.getBase()]++;
       VectorType type = load.getVectorType();
+      // Index elements have no width here; elements wider than a line are
+      // not rows of numbers.
+      Type elementType = type.getElementType();
+      if (!elementType.isIntOrFloat())
+        continue;
       int64_t perLine =
-          kCacheLineBytes * 8 / type.getElementType().getIntOrFloatBitWidth();
+          kCacheLineBytes * 8 / elementType.getIntOrFloatBitWidth();
+      if (perLine == 0)
+        continue;
       // A load shorter than a line (a block of bf16 rows, 32 bytes each)
       // would prefetch every line twice or more. The rows of a block are
       // consecutive in memory, so instead every `ratio`-th row's prefetch
@@ -102,7 +109,8 @@ struct NormPrefetchRowsPass
       int64_t ratio = perLine / type.getNumElements();
       int64_t rowLength = load.getMemRefType().getShape().back();
       bool walk = ratio > 1 && rows % ratio == 0 && isContiguousRows(load) &&
-                  !ShapedType::isDynamic(rowLength);
+                  !ShapedType::isDynamic(rowLength) &&
+                  hasAtLeastRows(load.getMemRefType(), ratio);
       if (walk && row % ratio != 0)
         continue;
       OpBuilder b(load);
@@ -162,15 +170,24 @@ struct NormPrefetchRowsPass
   int64_t blocksAhead(vector::LoadOp load, int64_t rows) const {
     MemRefType type = load.getMemRefType();
     ArrayRef<int64_t> rowShape = type.getShape().drop_front();
-    if (minBytesAhead <= 0 || ShapedType::isDynamicShape(rowShape))
+    if (minBytesAhead <= 0 || ShapedType::isDynamicShape(rowShape) ||
+        !type.getElementType().isIntOrFloat())
       return distance;
-    int64_t blockBytes = rows * type.getElementTypeBitWidth() / 8;
+    int64_t blockBits = rows * type.getElementTypeBitWidth();
     for (int64_t size : rowShape)
-      blockBytes *= size;
+      blockBits *= size;
+    int64_t blockBytes = llvm::divideCeil(blockBits, 8);
     if (blockBytes <= 0)
       return distance;
     return std::max<int64_t>(distance,
                              llvm::divideCeil(minBytesAhead, blockBytes));
+  }
+
+  /// False when `type` has a static row count below `rows`: a walk over
+  /// `rows` rows would leave it (the loads of a "block" then repeat rows).
+  static bool hasAtLeastRows(MemRefType type, int64_t rows) {
+    int64_t count = type.getShape().front();
+    return ShapedType::isDynamic(count) || count >= rows;
   }
 
   /// `buffer` (identity layout) as a 1-D memref of all its elements.

@@ -297,7 +297,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
 
   /// The rows an op works on: their static length (the product of the
   /// feature dims, 0 when dynamic) and the narrowest element width of the
-  /// row-indexed inputs.
+  /// row-indexed floating-point inputs.
   struct RowShape {
     int64_t length = 0;
     unsigned bits = 32;
@@ -324,9 +324,11 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
         }
         shape.length *= ranges[d];
       }
+    // The row data: floating-point inputs indexed by row (an i1 mask or
+    // integer input does not make a row "16-bit").
     for (OpOperand *input : op.getDpsInputOperands()) {
       auto type = dyn_cast<RankedTensorType>(input->get().getType());
-      if (!type || !type.getElementType().isIntOrFloat() ||
+      if (!type || !isa<FloatType>(type.getElementType()) ||
           !op.getMatchingIndexingMap(input).isFunctionOfDim(0))
         continue;
       unsigned bits = type.getElementTypeBitWidth();
@@ -352,9 +354,10 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   ///   their blocks ran at 45-130% of the one-row tiles' speed depending on
   ///   the VM's bandwidth; f32 rows of 768-1024 were slower (up to 20%: one
   ///   row fits in L1, a block does not).
-  /// - One or none (RMSNorm, ScaleNorm): 16-bit rows of 64-1024 elements in
-  ///   cache (13-40% faster; from DRAM 10% either way, longer rows up to 15%
-  ///   slower); f32 rows gain nothing (forward 10-20% slower).
+  /// - One or none (RMSNorm, ScaleNorm, row-wise elementwise ops): 16-bit
+  ///   rows of 64-1024 elements in cache (13-40% faster; from DRAM 10%
+  ///   either way, longer rows up to 15% slower); f32 rows gain nothing
+  ///   (forward 10-20% slower).
   /// Rows shorter than 64 elements or of dynamic length keep one row.
   bool rowBlocksPay(const RowShape &shape, int64_t rowSized) const {
     int64_t length = shape.length;

@@ -236,3 +236,44 @@ func.func @dynamic_row_length(%x: memref<64x?xf32>, %y: memref<64x?xf32>, %n: in
   }
   return
 }
+
+// -----
+
+// Unusual element types do not crash the pass: index elements have no width
+// (no prefetch); a buffer of vectors has no byte size per row (distance only).
+
+// BYTES-LABEL: func.func @index_rows
+//   BYTES-NOT:   memref.prefetch
+// BYTES-LABEL: func.func @vector_elements
+//       BYTES:   arith.subi
+//       BYTES:   %[[ONE:.+]] = arith.constant 1 : index
+//       BYTES:   arith.addi %{{.+}}, %[[ONE]] : index
+//       BYTES:   memref.prefetch
+func.func @index_rows(%x: memref<64x512xindex>, %y: memref<64x512xindex>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c16 = arith.constant 16 : index
+  %c512 = arith.constant 512 : index
+  scf.for %r = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %c512 step %c16 {
+      %a = vector.load %x[%r, %j] : memref<64x512xindex>, vector<16xindex>
+      vector.store %a, %y[%r, %j] : memref<64x512xindex>, vector<16xindex>
+    }
+  }
+  return
+}
+
+func.func @vector_elements(%x: memref<64x32xvector<16xf32>>, %y: memref<64x32xvector<16xf32>>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c32 = arith.constant 32 : index
+  scf.for %r = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %c32 step %c1 {
+      %a = vector.load %x[%r, %j] : memref<64x32xvector<16xf32>>, vector<16xf32>
+      vector.store %a, %y[%r, %j] : memref<64x32xvector<16xf32>>, vector<16xf32>
+    }
+  }
+  return
+}

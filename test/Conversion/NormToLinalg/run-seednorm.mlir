@@ -36,7 +36,7 @@
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=300, 8 rows (4-row tiles), NaN row and Inf", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 300], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=264 heads=2, 11 rows, zero row in a block", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [11, 264], "stats": false}
 // CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "f16 x, f32 params, 8 rows D=128 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "f16", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 128], "stats": true}
-// CASE: {"dtype": "f16", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad f16 x, f32 params, 6 rows D=64 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [6, 64], "stats": false}
+// CASE: {"dtype": "f16", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad f16 x, f32 params, 10 rows D=64 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [10, 64], "stats": false}
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad bf16 7 rows D=512 (4-row blocks)", "op": "seednorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [7, 512], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
@@ -268,9 +268,9 @@ func.func @case_25(%x: tensor<8x128xf16>, %alpha: tensor<128xf32>, %beta: tensor
   return %r0, %r1, %r2 : tensor<8x128xf16>, tensor<8xf32>, tensor<8x1xf32>
 }
 
-func.func @case_26(%x: tensor<6x64xf16>, %alpha: tensor<64xf32>, %beta: tensor<64xf32>, %gamma: tensor<64xf32>, %dy: tensor<6x64xf16>) -> (tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) {
-  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 4 : i64} : (tensor<6x64xf16>, tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
-  return %r0, %r1, %r2, %r3 : tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>
+func.func @case_26(%x: tensor<10x64xf16>, %alpha: tensor<64xf32>, %beta: tensor<64xf32>, %gamma: tensor<64xf32>, %dy: tensor<10x64xf16>) -> (tensor<10x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 4 : i64} : (tensor<10x64xf16>, tensor<10x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<10x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<10x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>
 }
 
 func.func @case_27(%x: tensor<7x512xbf16>, %alpha: tensor<512xf32>, %beta: tensor<512xf32>, %gamma: tensor<512xf32>, %dy: tensor<7x512xbf16>) -> (tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) {
@@ -1403,7 +1403,7 @@ func.func @main() {
   %rf508 = tensor.collapse_shape %res502#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
   %rd509 = tensor.cast %rf508 : tensor<8xf32> to tensor<?xf32>
   call @dump(%rd509) : (tensor<?xf32>) -> ()
-  %xf510_n = arith.constant 384 : index
+  %xf510_n = arith.constant 640 : index
   %xf510_s = arith.constant 0.3 : f32
   %xf510_c = arith.constant 1.0 : f32
   %xf510_o = arith.constant 0.1 : f32
@@ -1411,8 +1411,8 @@ func.func @main() {
   %xb511 = call @to_f16(%xf510) : (tensor<?xf32>) -> tensor<?xf16>
   %xp512 = call @from_f16(%xb511) : (tensor<?xf16>) -> tensor<?xf32>
   call @dump(%xp512) : (tensor<?xf32>) -> ()
-  %xs513 = tensor.cast %xb511 : tensor<?xf16> to tensor<384xf16>
-  %x514 = tensor.expand_shape %xs513 [[0, 1]] output_shape [6, 64] : tensor<384xf16> into tensor<6x64xf16>
+  %xs513 = tensor.cast %xb511 : tensor<?xf16> to tensor<640xf16>
+  %x514 = tensor.expand_shape %xs513 [[0, 1]] output_shape [10, 64] : tensor<640xf16> into tensor<10x64xf16>
   %alphaf515_n = arith.constant 64 : index
   %alphaf515_s = arith.constant 2.1 : f32
   %alphaf515_c = arith.constant 0.6 : f32
@@ -1434,7 +1434,7 @@ func.func @main() {
   %gammaf519 = call @gen(%gammaf519_n, %gammaf519_s, %gammaf519_c, %gammaf519_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%gammaf519) : (tensor<?xf32>) -> ()
   %gammas520 = tensor.cast %gammaf519 : tensor<?xf32> to tensor<64xf32>
-  %dyf521_n = arith.constant 384 : index
+  %dyf521_n = arith.constant 640 : index
   %dyf521_s = arith.constant 5.3 : f32
   %dyf521_c = arith.constant 0.8 : f32
   %dyf521_o = arith.constant 0.0 : f32
@@ -1442,11 +1442,11 @@ func.func @main() {
   %dyb522 = call @to_f16(%dyf521) : (tensor<?xf32>) -> tensor<?xf16>
   %dyp523 = call @from_f16(%dyb522) : (tensor<?xf16>) -> tensor<?xf32>
   call @dump(%dyp523) : (tensor<?xf32>) -> ()
-  %dys524 = tensor.cast %dyb522 : tensor<?xf16> to tensor<384xf16>
-  %dy525 = tensor.expand_shape %dys524 [[0, 1]] output_shape [6, 64] : tensor<384xf16> into tensor<6x64xf16>
-  %res526:4 = call @case_26(%x514, %alphas516, %betas518, %gammas520, %dy525) : (tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<6x64xf16>) -> (tensor<6x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
-  %rf527 = tensor.collapse_shape %res526#0 [[0, 1]] : tensor<6x64xf16> into tensor<384xf16>
-  %rd528 = tensor.cast %rf527 : tensor<384xf16> to tensor<?xf16>
+  %dys524 = tensor.cast %dyb522 : tensor<?xf16> to tensor<640xf16>
+  %dy525 = tensor.expand_shape %dys524 [[0, 1]] output_shape [10, 64] : tensor<640xf16> into tensor<10x64xf16>
+  %res526:4 = call @case_26(%x514, %alphas516, %betas518, %gammas520, %dy525) : (tensor<10x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<10x64xf16>) -> (tensor<10x64xf16>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
+  %rf527 = tensor.collapse_shape %res526#0 [[0, 1]] : tensor<10x64xf16> into tensor<640xf16>
+  %rd528 = tensor.cast %rf527 : tensor<640xf16> to tensor<?xf16>
   %re529 = call @from_f16(%rd528) : (tensor<?xf16>) -> tensor<?xf32>
   call @dump(%re529) : (tensor<?xf32>) -> ()
   %rd531 = tensor.cast %res526#1 : tensor<64xf32> to tensor<?xf32>

@@ -58,8 +58,8 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
       two or more row-sized sums (a gradient), as SeeDNorm does: 16-bit rows
       of 64 elements or more, f32 rows of 2048 or more, and f32 rows of
       64-512 whose data fits in cache;
-    - the others (RMSNorm, ScaleNorm): 16-bit rows of 64-1024 elements whose
-      data fits in cache.
+    - the others (RMSNorm, ScaleNorm, row-wise elementwise ops): 16-bit
+      floating-point rows of 64-1024 elements whose data fits in cache.
     Data fits in cache when the largest row-indexed input has a static size
     under `cache-bytes` (dynamic sizes count as large, as in
     `norm-nontemporal-stores`): from memory, one-row tiles of short rows with
@@ -193,9 +193,10 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
     prefetch walks two consecutive rows at twice the column pace, on a 1-D
     `memref.collapse_shape` view of the buffer (an add per prefetch, no
     division by the row length), so each line is prefetched once. The row
-    ahead is clamped to the buffer's last row (last but one for a walk), so
-    the last blocks prefetch inside the buffer, and computed before the
-    sweep. Runs after bufferization, on `vector.load`/`vector.store`.
+    ahead is clamped to the buffer's last row (for a walk over k rows, to
+    the last row but k - 1), so the last blocks prefetch inside the buffer,
+    and computed before the sweep. It is at least `min-bytes-ahead` bytes
+    ahead when the rows have a static size (more rows for short rows). Runs after bufferization, on `vector.load`/`vector.store`.
 
     Example (distance = 1):
     ```mlir

@@ -389,7 +389,7 @@ FILES = {
         dict(name="bf16 12 rows D=96 (4-row tiles)", op="rmsnorm",
              shape=[12, 96], dtype="bf16", pdtype="f32"),
         dict(name="grad bf16 9 rows D=520 (4-row blocks)", op="rmsnorm_grad",
-             shape=[9, 520], dtype="bf16", pdtype="bf16", stats=True),
+             shape=[9, 520], dtype="bf16", pdtype="f32", stats=True),
     ],
     "run-scalenorm.mlir": [
         dict(name="f32 with inv", op="scalenorm", shape=[4, 8], stats=True),
@@ -418,7 +418,7 @@ FILES = {
         dict(name="grad D=1000", op="scalenorm_grad", shape=[7, 1000]),
         dict(name="grad D=200 clamped zero row", op="scalenorm_grad",
              shape=[5, 200], specials=[("zero_row", 3)]),
-        # Rows >= 1024 go through 2-row blocks; 9 rows leave a last row.
+        # Long bf16 rows (2048) go one row per step; 9 rows in 1 or 2 chunks.
         dict(name="grad D=2048, 9 rows, bf16", op="scalenorm_grad",
              shape=[9, 2048], dtype="bf16", pdtype="f32"),
         dict(name="f16 x, f32 g, 8 rows D=72 (4-row tiles)", op="scalenorm",
@@ -429,8 +429,8 @@ FILES = {
         dict(name="bf16 12 rows D=1024 (4-row tiles), NaN row", op="scalenorm",
              shape=[12, 1024], dtype="bf16", pdtype="f32",
              specials=[("nan_row", 9)]),
-        dict(name="grad bf16 5 rows D=64 (a 4-row block and a row)",
-             op="scalenorm_grad", shape=[5, 64], dtype="bf16", pdtype="f32"),
+        dict(name="grad bf16 9 rows D=64 (4-row blocks and a row, 1 or 2 chunks)",
+             op="scalenorm_grad", shape=[9, 64], dtype="bf16", pdtype="f32"),
     ],
     "run-seednorm.mlir": [
         dict(name="heads=4 with stats", op="seednorm", shape=[3, 16], heads=4,
@@ -495,8 +495,8 @@ FILES = {
         dict(name="f16 x, f32 params, 8 rows D=128 (4-row tiles)", op="seednorm",
              shape=[8, 128], dtype="f16", pdtype="f32", stats=True,
              pgen={"beta": (0.7, 0.08, 0.0)}),
-        dict(name="grad f16 x, f32 params, 6 rows D=64 heads=4",
-             op="seednorm_grad", shape=[6, 64], heads=4, dtype="f16",
+        dict(name="grad f16 x, f32 params, 10 rows D=64 heads=4",
+             op="seednorm_grad", shape=[10, 64], heads=4, dtype="f16",
              pdtype="f32", pgen={"beta": (0.7, 0.1, 0.0)}),
         dict(name="grad bf16 7 rows D=512 (4-row blocks)", op="seednorm_grad",
              shape=[7, 512], dtype="bf16", pdtype="f32",
