@@ -80,6 +80,23 @@ bool isTerminal(Operation *op) {
   return true;
 }
 
+/// A reduction over the rows also ends its group when the linalg ops reading
+/// it only finish the result: elementwise ops of fewer than two loops, such
+/// as the cast of an f32 parameter gradient [D] (or a 0-d one) to a bf16
+/// parameter's type, which stays after the row loop. Otherwise such a
+/// gradient would not be one pass over the rows.
+bool onlyFinished(linalg::LinalgOp op) {
+  for (Value r : op->getResults())
+    for (Operation *user : r.getUsers()) {
+      auto finish = dyn_cast<linalg::LinalgOp>(user);
+      if (finish && (finish.getNumLoops() >= 2 ||
+                     finish.getNumReductionLoops() != 0 ||
+                     !isTerminal(finish)))
+        return false;
+    }
+  return true;
+}
+
 /// An elementwise op whose inputs are not results of other linalg ops.
 bool isCheapToRecompute(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
@@ -224,12 +241,12 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
 
     SmallVector<linalg::LinalgOp> reductions, rowOps;
     func.walk([&](linalg::LinalgOp op) {
-      if (!isTerminal(op) || op->getParentOfType<scf::ForallOp>())
+      if (op->getParentOfType<scf::ForallOp>())
         return;
       RowKind kind = classify(op);
-      if (kind == RowKind::RowReduction)
+      if (kind == RowKind::RowReduction && (isTerminal(op) || onlyFinished(op)))
         reductions.push_back(op);
-      else if (kind == RowKind::RowParallel)
+      else if (kind == RowKind::RowParallel && isTerminal(op))
         rowOps.push_back(op);
     });
 

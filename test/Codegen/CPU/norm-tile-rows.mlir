@@ -278,6 +278,23 @@ func.func @rmsnorm_forward_narrow_blocks(%x: tensor<8x256xbf16>, %y: tensor<8x25
   return %a, %b : tensor<8x256xbf16>, tensor<8x256xf32>
 }
 
+// A bf16 weight: the f32 weight-gradient sum is cast to bf16 after the row
+// loop, and the gradient stays one pass over the rows (the cast does not keep
+// the sum from ending its group).
+
+// CHECK-LABEL: func.func @rmsnorm_grad_bf16_weight
+//   CHECK-NOT:   iterator_types = ["reduction", "parallel"]
+//       CHECK:   scf.forall
+//       CHECK:     scf.for
+//       CHECK:       iterator_types = ["reduction", "parallel"]
+//       CHECK:     } {norm.row_loop}
+//       CHECK:   linalg.reduce
+//       CHECK:   linalg.generic {{.*}} iterator_types = ["parallel"]{{.*}} outs(%{{.+}} : tensor<512xbf16>)
+func.func @rmsnorm_grad_bf16_weight(%dy: tensor<?x512xbf16>, %x: tensor<?x512xbf16>, %w: tensor<512xbf16>) -> (tensor<?x512xbf16>, tensor<512xbf16>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x512xbf16>, tensor<?x512xbf16>, tensor<512xbf16>) -> (tensor<?x512xbf16>, tensor<512xbf16>)
+  return %dx, %dw : tensor<?x512xbf16>, tensor<512xbf16>
+}
+
 // One row-sized sum (RMSNorm's dweight): one row per step for f32 rows.
 
 // CHECK-LABEL: func.func @rmsnorm_grad_long_rows

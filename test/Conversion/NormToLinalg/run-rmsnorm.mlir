@@ -35,6 +35,7 @@
 // CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad f16 7 rows D=136 (4-row blocks), zero row", "op": "rmsnorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [7, 136], "stats": false}
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w"], "name": "bf16 12 rows D=96 (4-row tiles)", "op": "rmsnorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [12, 96], "stats": false}
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad bf16 9 rows D=520 (4-row blocks)", "op": "rmsnorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dw"}], "pdtype": "f32", "shape": [9, 520], "stats": true}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "w", "dy"], "name": "grad bf16 x, bf16 weight, 9 rows D=520 (4-row blocks)", "op": "rmsnorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "bf16", "name": "dw"}], "pdtype": "bf16", "shape": [9, 520], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -260,6 +261,11 @@ func.func @case_24(%x: tensor<9x520xbf16>, %w: tensor<520xf32>, %dy: tensor<9x52
   %fy, %fs0 = norm.rmsnorm %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<9x520xbf16>, tensor<520xf32>) -> (tensor<9x520xbf16>, tensor<9xf32>)
   %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w, %fs0 {epsilon = 1.000000e-06 : f32} : (tensor<9x520xbf16>, tensor<9x520xbf16>, tensor<520xf32>, tensor<9xf32>) -> (tensor<9x520xbf16>, tensor<520xf32>)
   return %r0, %r1 : tensor<9x520xbf16>, tensor<520xf32>
+}
+
+func.func @case_25(%x: tensor<9x520xbf16>, %w: tensor<520xbf16>, %dy: tensor<9x520xbf16>) -> (tensor<9x520xbf16>, tensor<520xbf16>) {
+  %r0, %r1 = norm.rmsnorm_grad %dy, %x, %w {epsilon = 1.000000e-06 : f32} : (tensor<9x520xbf16>, tensor<9x520xbf16>, tensor<520xbf16>) -> (tensor<9x520xbf16>, tensor<520xbf16>)
+  return %r0, %r1 : tensor<9x520xbf16>, tensor<520xbf16>
 }
 
 func.func @main() {
@@ -958,5 +964,42 @@ func.func @main() {
   call @dump(%re355) : (tensor<?xf32>) -> ()
   %rd357 = tensor.cast %res352#1 : tensor<520xf32> to tensor<?xf32>
   call @dump(%rd357) : (tensor<?xf32>) -> ()
+  %xf358_n = arith.constant 4680 : index
+  %xf358_s = arith.constant 0.3 : f32
+  %xf358_c = arith.constant 1.0 : f32
+  %xf358_o = arith.constant 0.1 : f32
+  %xf358 = call @gen(%xf358_n, %xf358_s, %xf358_c, %xf358_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb359 = call @to_bf16(%xf358) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp360 = call @from_bf16(%xb359) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp360) : (tensor<?xf32>) -> ()
+  %xs361 = tensor.cast %xb359 : tensor<?xbf16> to tensor<4680xbf16>
+  %x362 = tensor.expand_shape %xs361 [[0, 1]] output_shape [9, 520] : tensor<4680xbf16> into tensor<9x520xbf16>
+  %wf363_n = arith.constant 520 : index
+  %wf363_s = arith.constant 1.1 : f32
+  %wf363_c = arith.constant 0.5 : f32
+  %wf363_o = arith.constant 1.0 : f32
+  %wf363 = call @gen(%wf363_n, %wf363_s, %wf363_c, %wf363_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %wb364 = call @to_bf16(%wf363) : (tensor<?xf32>) -> tensor<?xbf16>
+  %wp365 = call @from_bf16(%wb364) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%wp365) : (tensor<?xf32>) -> ()
+  %ws366 = tensor.cast %wb364 : tensor<?xbf16> to tensor<520xbf16>
+  %dyf367_n = arith.constant 4680 : index
+  %dyf367_s = arith.constant 5.3 : f32
+  %dyf367_c = arith.constant 0.8 : f32
+  %dyf367_o = arith.constant 0.0 : f32
+  %dyf367 = call @gen(%dyf367_n, %dyf367_s, %dyf367_c, %dyf367_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb368 = call @to_bf16(%dyf367) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp369 = call @from_bf16(%dyb368) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp369) : (tensor<?xf32>) -> ()
+  %dys370 = tensor.cast %dyb368 : tensor<?xbf16> to tensor<4680xbf16>
+  %dy371 = tensor.expand_shape %dys370 [[0, 1]] output_shape [9, 520] : tensor<4680xbf16> into tensor<9x520xbf16>
+  %res372:2 = call @case_25(%x362, %ws366, %dy371) : (tensor<9x520xbf16>, tensor<520xbf16>, tensor<9x520xbf16>) -> (tensor<9x520xbf16>, tensor<520xbf16>)
+  %rf373 = tensor.collapse_shape %res372#0 [[0, 1]] : tensor<9x520xbf16> into tensor<4680xbf16>
+  %rd374 = tensor.cast %rf373 : tensor<4680xbf16> to tensor<?xbf16>
+  %re375 = call @from_bf16(%rd374) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re375) : (tensor<?xf32>) -> ()
+  %rd377 = tensor.cast %res372#1 : tensor<520xbf16> to tensor<?xbf16>
+  %re378 = call @from_bf16(%rd377) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re378) : (tensor<?xf32>) -> ()
   return
 }

@@ -390,6 +390,9 @@ FILES = {
              shape=[12, 96], dtype="bf16", pdtype="f32"),
         dict(name="grad bf16 9 rows D=520 (4-row blocks)", op="rmsnorm_grad",
              shape=[9, 520], dtype="bf16", pdtype="f32", stats=True),
+        # A bf16 weight: its f32 gradient sum is cast after the row loop.
+        dict(name="grad bf16 x, bf16 weight, 9 rows D=520 (4-row blocks)",
+             op="rmsnorm_grad", shape=[9, 520], dtype="bf16", pdtype="bf16"),
     ],
     "run-scalenorm.mlir": [
         dict(name="f32 with inv", op="scalenorm", shape=[4, 8], stats=True),
