@@ -345,6 +345,24 @@ mlir::norm::partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
   for (auto [i, op] : llvm::enumerate(terminals))
     if (failed(collectRowProducers(op, i < reductions.size(), producers[i])))
       producers[i].clear();
+  // The values computed outside linalg (arguments, reshapes) that each
+  // terminal or its producers read by row: terminals that stream the same
+  // rows belong together even without a shared producer (a gradient given
+  // its saved statistics computes nothing per row before dx and the
+  // parameter sums).
+  SmallVector<llvm::SmallDenseSet<Value>> rowInputs(terminals.size());
+  for (auto [i, op] : llvm::enumerate(terminals)) {
+    SmallVector<linalg::LinalgOp> readers = {op};
+    for (Operation *p : producers[i])
+      readers.push_back(cast<linalg::LinalgOp>(p));
+    for (linalg::LinalgOp reader : readers)
+      for (OpOperand *input : reader.getDpsInputOperands()) {
+        FailureOr<int> access = rowAccess(reader, *input);
+        if (succeeded(access) && *access == 0 &&
+            !input->get().getDefiningOp<linalg::LinalgOp>())
+          rowInputs[i].insert(input->get());
+      }
+  }
   SmallVector<unsigned> leader(terminals.size());
   std::iota(leader.begin(), leader.end(), 0);
   std::function<unsigned(unsigned)> find = [&](unsigned i) {
@@ -352,11 +370,15 @@ mlir::norm::partitionGradientGroups(ArrayRef<linalg::LinalgOp> reductions,
   };
   for (unsigned i = 0; i < terminals.size(); ++i)
     for (unsigned j = i + 1; j < terminals.size(); ++j)
-      if (llvm::any_of(producers[i], [&](Operation *p) {
-            // Fills of zeros are shared after CSE by unrelated reductions;
-            // each group fills its own tile anyway.
-            return !isa<linalg::FillOp>(p) && producers[j].contains(p);
-          }))
+      if (llvm::any_of(producers[i],
+                       [&](Operation *p) {
+                         // Fills of zeros are shared after CSE by unrelated
+                         // reductions; each group fills its own tile anyway.
+                         return !isa<linalg::FillOp>(p) &&
+                                producers[j].contains(p);
+                       }) ||
+          llvm::any_of(rowInputs[i],
+                       [&](Value v) { return rowInputs[j].contains(v); }))
         leader[find(j)] = find(i);
 
   SmallVector<GradientTerminals> groups;

@@ -295,6 +295,23 @@ func.func @rmsnorm_grad_bf16_weight(%dy: tensor<?x512xbf16>, %x: tensor<?x512xbf
   return %dx, %dw : tensor<?x512xbf16>, tensor<512xbf16>
 }
 
+// Given its saved rstd, RMSNorm's gradient computes nothing per row before dx
+// and the weight-gradient sum; they read the same rows of x and dy and stay
+// one pass over the rows.
+
+// CHECK-LABEL: func.func @rmsnorm_grad_saved_rstd
+//       CHECK:   scf.forall
+//       CHECK:     scf.for
+//       CHECK:       iterator_types = ["parallel", "parallel"]
+//       CHECK:       iterator_types = ["reduction", "parallel"]
+//       CHECK:     } {norm.row_loop}
+//   CHECK-NOT:   scf.forall (
+//       CHECK:   linalg.reduce
+func.func @rmsnorm_grad_saved_rstd(%dy: tensor<?x512xf32>, %x: tensor<?x512xf32>, %w: tensor<512xf32>, %r: tensor<?xf32>) -> (tensor<?x512xf32>, tensor<512xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w, %r : (tensor<?x512xf32>, tensor<?x512xf32>, tensor<512xf32>, tensor<?xf32>) -> (tensor<?x512xf32>, tensor<512xf32>)
+  return %dx, %dw : tensor<?x512xf32>, tensor<512xf32>
+}
+
 // One row-sized sum (RMSNorm's dweight): one row per step for f32 rows.
 
 // CHECK-LABEL: func.func @rmsnorm_grad_long_rows
