@@ -242,14 +242,19 @@ struct NormVectorizeRowsPass
     // (two reductions of the same row, dx and the parameter-gradient update)
     // become one loop, so the row is loaded once per sweep (CSE then merges
     // the duplicate loads).
+    // With SeeDNorm's heads the loops along D sit in a loop over the heads
+    // of the row: fuse there too.
     SmallVector<Block *> rowBodies;
     func.walk([&](Operation *op) {
       if (isa<scf::ForallOp>(op) ||
           (isa<scf::ForOp>(op) && op->hasAttr(norm::kRowLoopAttrName)))
         rowBodies.push_back(&op->getRegion(0).front());
     });
-    for (Block *body : rowBodies)
+    for (Block *body : rowBodies) {
       fuseSiblingLoops(rewriter, body);
+      for (auto headLoop : body->getOps<scf::ForOp>())
+        fuseSiblingLoops(rewriter, headLoop.getBody());
+    }
   }
 
   /// Fuses, in `body`, each scf.for into the next sibling scf.for with the

@@ -96,3 +96,21 @@ func.func @int_column_sum(%x: tensor<4x4100xi32>) -> tensor<4100xi32> {
     }
   return %s : tensor<4100xi32>
 }
+
+// With heads, a row's loops along D sit in a loop over its heads; there too
+// the row sums of a sweep (x^2, x.beta, the alpha and gamma sums) are one
+// loop, and dx and the parameter-gradient update are one loop: two sweeps
+// over each head, not four.
+// LOOPS-LABEL: func.func @seednorm_grad_heads
+//       LOOPS:   scf.for %{{.+}} = %c0 to %{{.+}} step %c4 {
+//       LOOPS:     scf.for %{{.+}} = %c0 to %c2 step %c1 {
+//       LOOPS:       scf.for %{{.+}} = %c0 to %c2048 step %c16 iter_args
+//   LOOPS-NOT:       scf.for %{{.+}} = %c0 to %c2048
+//       LOOPS:     scf.for %{{.+}} = %c0 to %c2 step %c1 {
+//       LOOPS:       scf.for %{{.+}} = %c0 to %c2048 step %c16 {
+//   LOOPS-NOT:       scf.for %{{.+}} = %c0 to %c2048
+//       LOOPS:   } {norm.row_loop}
+func.func @seednorm_grad_heads(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %a: tensor<4096xf32>, %b: tensor<4096xf32>, %c: tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c {heads = 2 : i64} : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
+  return %dx, %da, %db, %dc : tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>
+}
