@@ -190,10 +190,6 @@ ViewBase traceView(Value memref, int64_t elementBytes, int depth) {
 }
 } // namespace
 
-int64_t mlir::norm::knownIndexDivisor(Value value) {
-  return divisor(value, /*depth=*/0);
-}
-
 int64_t mlir::norm::knownAccessAlignment(Value memref, ValueRange indices) {
   auto type = cast<MemRefType>(memref.getType());
   if (!type.getElementType().isIntOrFloat())

@@ -23,10 +23,6 @@
 
 namespace mlir::norm {
 
-/// A positive integer known to divide the index `value`, or 0 when the value
-/// is known to be 0 (divisible by anything). 1 when nothing is known.
-int64_t knownIndexDivisor(Value value);
-
 /// The alignment in bytes proven for the address of `memref[indices]`: a
 /// power of two, at least 1, at most the alignment of the allocation the
 /// memref is a view of.
