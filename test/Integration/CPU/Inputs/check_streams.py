@@ -31,17 +31,16 @@ def tensor(shape, elt):
 
 
 def module(op, grad, shape, xdt, pdt, heads):
-    base = op
     params = {"rmsnorm": [[shape[-1]]], "scalenorm": [[]],
-              "seednorm": [[shape[-1]]] * 3}[base]
+              "seednorm": [[shape[-1]]] * 3}[op]
     x = tensor(shape, xdt)
     ps = [tensor(p, pdt) for p in params]
-    attrs = f"epsilon = {EPS[base]:.1e} : f32"
-    if base == "seednorm":
+    attrs = f"epsilon = {EPS[op]:.1e} : f32"
+    if op == "seednorm":
         attrs += f", heads = {heads} : i64"
     ins = ([x, x] if grad else [x]) + ps
     outs = [x] + (ps if grad else [])
-    name = f"norm.{base}" + ("_grad" if grad else "")
+    name = f"norm.{op}" + ("_grad" if grad else "")
     args = ", ".join(f"%a{i}: {t}" for i, t in enumerate(ins))
     res = ", ".join(f"%r{i}" for i in range(len(outs)))
     ot = "(" + ", ".join(outs) + ")"
@@ -85,9 +84,8 @@ def run_case(name, op, grad, shape, xdt, pdt="f32", heads=1):
         p = os.path.join(work, f"{name}_in{i}.npy")
         np.save(p, a)
         files.append(p)
-    outs = ["dx" if grad else "y"] + (
-        [{"rmsnorm": "dw", "scalenorm": "dg"}.get(op, "")] if grad and op != "seednorm" else
-        (["dalpha", "dbeta", "dgamma"] if grad else []))
+    # The gradient of parameter p is named dp (dw, dg, dalpha, ...).
+    outs = (["dx"] + ["d" + p for p in ref.param_names(op)]) if grad else ["y"]
     out_files = [os.path.join(work, f"{name}_{o}.npy") for o in outs]
     cmd = [runner, path, "-e", "f", "--pipeline-options=threads=2"]
     cmd += [f"--input={p}" for p in files] + [f"--output={o}" for o in out_files]
