@@ -6,7 +6,7 @@ Usually run through `scripts/bench.sh [--quick]`, which builds the tools first:
         --runner BUILD/bin/norm-runner [--quick] [--out bench/results]
 
 What is measured, in one run (SPEC §4):
-  copy       AVX-512 copy kernel (non-temporal stores for DRAM-sized buffers,
+  copy       AVX-512 (or AVX2) copy kernel (non-temporal stores for DRAM-sized buffers,
              ordinary stores for the cache-resident one), GB/s counting
              read + write. Every row, 1-thread rows included, is compared
              with the 2-thread copy (the machine's limit, SPEC §4), measured

@@ -1,6 +1,6 @@
 //===- Kernels.h - C++ baselines for the norm CPU benchmark -----*- C++ -*-===//
 //
-// Declarations shared by the baseline kernels of bench/: the AVX-512
+// Declarations shared by the baseline kernels of bench/: the AVX-512 (AVX2)
 // non-temporal copy (the bandwidth limit), a naive scalar implementation and
 // an OpenMP + auto-vectorized reference of every norm op, forward and backward.
 // The math follows docs of the `norm` dialect (research/norms-math.md §2-§4):
@@ -82,7 +82,7 @@ void refBackward(const Problem &pb, int threads, const float *dy,
 void refBackward(const Problem &pb, int threads, const bf16 *dy, const bf16 *x,
                  const Params &p, bf16 *dx, float *scratch);
 
-/// AVX-512 copy of `bytes` (multiple of 256, 64-byte aligned), with
+/// AVX-512 (AVX2) copy of `bytes` (multiple of 256, 64-byte aligned), with
 /// non-temporal or ordinary stores.
 void copyKernel(void *dst, const void *src, size_t bytes, int threads,
                 bool nontemporal);
