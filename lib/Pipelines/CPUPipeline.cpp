@@ -90,6 +90,8 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   lpm.addPass(createNormPrefetchRows(prefetchOptions));
   if (options.approximateTanh)
     lpm.addPass(createNormApproximateMath());
+  if (!options.nativeBF16)
+    lpm.addPass(createNormExpandBF16Casts());
 
   // 4. Threads: scf.parallel over rows becomes an OpenMP worksharing loop.
   // (memref lowering must precede scf-to-cf, see toolchain.md §7.)

@@ -38,6 +38,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "approximate-tanh",
       llvm::cl::desc("Inline polynomial tanh (a few ulp, vectorizes) instead of a libm call per element"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> nativeBF16{
+      *this, "native-bf16",
+      llvm::cl::desc("Leave f32 <-> bf16 casts to LLVM (for targets with a bf16 conversion instruction, e.g. AVX512-BF16); by default they become vector integer code (norm-expand-bf16-casts), since elsewhere LLVM calls __truncsfbf2 per element"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("Prefetch this many rows (row blocks) ahead while a row is written (0 = off)"),

@@ -13,6 +13,12 @@
 // independent vectors of partial sums (breaking the FMA latency chain) and one
 // horizontal reduction per row merges them after the loop.
 //
+// The reductions of one sweep (fused below into one loop) share those
+// `vector-width * unroll` lanes of partial sums: a sweep with more sums than
+// fit (SeeDNorm's gradient keeps four per row, in a block of four rows) goes
+// over fewer rows at a time instead of spilling its accumulators to the stack
+// in every iteration.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Norm/Codegen/CPU/Passes.h"
@@ -56,6 +62,10 @@ SmallVector<int64_t> staticRanges(linalg::LinalgOp op) {
 /// over small blocks so that the parameter-gradient sums are read and written
 /// once per block); the block becomes the leading dim of the vectors.
 constexpr int64_t kMaxRowBlock = 8;
+
+/// The fewest elements of a row tiled into one vector piece (one AVX2
+/// register of f32).
+constexpr int64_t kMinLanes = 8;
 
 bool isRowBlockExtent(int64_t extent) {
   return !ShapedType::isDynamic(extent) && extent >= 1 &&
@@ -175,14 +185,17 @@ struct NormVectorizeRowsPass
     // 1. Tile every op of a row tile that is not yet one short row: along
     // a long last dimension by `step`, and by 1 along the middle dimensions
     // (SeeDNorm's heads: [1, heads, D/heads] becomes a loop over the heads).
-    SmallVector<linalg::LinalgOp> rowOps;
+    SmallVector<std::pair<linalg::LinalgOp, SmallVector<int64_t>>> rowOps;
     func.walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics() && isInRowTile(op) &&
-          !tileSizesAlongRow(op, step).empty())
-        rowOps.push_back(op);
+      if (!op.hasPureTensorSemantics() || !isInRowTile(op))
+        return;
+      SmallVector<int64_t> sizes =
+          tileSizesAlongRow(op, step, reductionsOfSweep(op));
+      if (!sizes.empty())
+        rowOps.emplace_back(op, std::move(sizes));
     });
-    for (linalg::LinalgOp op : rowOps) {
-      if (failed(tileAlongRow(rewriter, op, step)))
+    for (auto &[op, sizes] : rowOps) {
+      if (failed(tileAlongRow(rewriter, op, sizes)))
         return signalPassFailure();
     }
 
@@ -250,11 +263,16 @@ struct NormVectorizeRowsPass
           (isa<scf::ForOp>(op) && op->hasAttr(norm::kRowLoopAttrName)))
         rowBodies.push_back(&op->getRegion(0).front());
     });
-    for (Block *body : rowBodies) {
-      fuseSiblingLoops(rewriter, body);
-      for (auto headLoop : body->getOps<scf::ForOp>())
-        fuseSiblingLoops(rewriter, headLoop.getBody());
-    }
+    for (Block *body : rowBodies)
+      fuseSiblingLoopsNested(rewriter, body);
+  }
+
+  /// Fuses sibling loops in `body`, then in the bodies of the loops left
+  /// there (the loops over heads, over the rows of a block, over both).
+  static void fuseSiblingLoopsNested(RewriterBase &rewriter, Block *body) {
+    fuseSiblingLoops(rewriter, body);
+    for (auto loop : body->getOps<scf::ForOp>())
+      fuseSiblingLoopsNested(rewriter, loop.getBody());
   }
 
   /// Fuses, in `body`, each scf.for into the next sibling scf.for with the
@@ -322,8 +340,6 @@ struct NormVectorizeRowsPass
     return dependents;
   }
 
-  /// Tiles `op` along its last loop by `step` (a partial reduction when that
-  /// loop reduces) and peels the remainder.
   /// True when every operand is either independent of the last loop or has
   /// it as its innermost dimension: the pieces are then contiguous vectors
   /// (not a matmul row reading a weight column).
@@ -339,40 +355,83 @@ struct NormVectorizeRowsPass
     });
   }
 
-  /// Tile sizes that turn a row-tile op (leading extent 1) into loops over
-  /// one-row pieces of at most `step` elements; empty when there is nothing
-  /// to tile (already such a piece, or not a one-row op).
+  static bool reducesAlongD(linalg::LinalgOp op) {
+    return op.getNumLoops() >= 2 && op.getIteratorTypesArray().back() ==
+                                        utils::IteratorType::reduction;
+  }
+
+  /// The number of sums along D that will share `op`'s sweep: the results
+  /// of `op` and of its siblings in the row tile that reduce the same rows
+  /// and D (the sibling fusion of step 5 makes them one loop). 1 for an op
+  /// that does not reduce along D.
+  static int64_t reductionsOfSweep(linalg::LinalgOp op) {
+    if (!reducesAlongD(op))
+      return 1;
+    SmallVector<int64_t> ranges = staticRanges(op);
+    int64_t count = 0;
+    for (Operation &sibling : *op->getBlock())
+      if (auto other = dyn_cast<linalg::LinalgOp>(&sibling))
+        if (reducesAlongD(other) && staticRanges(other) == ranges)
+          count += other.getNumDpsInits();
+    return std::max<int64_t>(count, 1);
+  }
+
+  /// Tile sizes that turn a row-tile op (leading extent: one row or a block
+  /// of rows) into loops over pieces of at most `step` elements; empty when
+  /// there is nothing to tile (already such a piece, or not a row-tile op).
+  /// `reductions` reductions along D share the sweep of a reduction op.
   static SmallVector<int64_t> tileSizesAlongRow(linalg::LinalgOp op,
-                                                int64_t step) {
+                                                int64_t step,
+                                                int64_t reductions) {
     SmallVector<int64_t> ranges = staticRanges(op);
     if (ranges.size() < 2 || !isRowBlockExtent(ranges.front()) ||
         !isContiguousAlongD(op))
       return {};
     // A block of rows shares the vector registers: fewer elements per row.
-    step = std::max<int64_t>(step / ranges.front(), 8);
+    // The partial sums of a sweep's reductions share them too; when even
+    // kMinLanes per row and reduction do not fit, the sweep goes over fewer
+    // rows of the block at a time (a loop over pieces of the block).
+    int64_t rows = ranges.front();
+    int64_t rowsPerPiece = rows;
+    if (reducesAlongD(op)) {
+      while (rowsPerPiece > 1 &&
+             (rowsPerPiece * reductions * kMinLanes > step ||
+              rows % rowsPerPiece != 0))
+        --rowsPerPiece;
+    }
+    int64_t lanes = std::max<int64_t>(
+        step / (rowsPerPiece * (reducesAlongD(op) ? reductions : 1)),
+        kMinLanes);
+    lanes -= lanes % kMinLanes;
     SmallVector<int64_t> sizes(ranges.size(), 0);
     bool any = false;
+    if (rowsPerPiece < rows) {
+      sizes.front() = rowsPerPiece;
+      any = true;
+    }
     for (size_t i = 1; i + 1 < ranges.size(); ++i)
       if (ranges[i] != 1) {
         sizes[i] = 1;
         any = true;
       }
-    if (ShapedType::isDynamic(ranges.back()) || ranges.back() > step) {
-      sizes.back() = step;
+    if (ShapedType::isDynamic(ranges.back()) || ranges.back() > lanes) {
+      sizes.back() = lanes;
       any = true;
     }
     return any ? sizes : SmallVector<int64_t>{};
   }
 
+  /// Tiles `op` by `sizes` (from tileSizesAlongRow): first the rows and
+  /// middle dims (heads), then the last dim (a partial reduction when that
+  /// loop reduces), whose remainder is peeled.
   LogicalResult tileAlongRow(RewriterBase &rewriter, linalg::LinalgOp op,
-                             int64_t step) {
-    SmallVector<int64_t> sizes = tileSizesAlongRow(op, step);
-    // Partial-reduction tiling cannot also tile parallel dims: the middle
-    // dims (heads) are tiled first, then the last dim of the resulting op.
-    SmallVector<int64_t> middle(sizes);
-    middle.back() = 0;
-    if (llvm::any_of(middle, [](int64_t s) { return s != 0; })) {
-      FailureOr<linalg::LinalgOp> inner = tile(rewriter, op, middle, false);
+                             ArrayRef<int64_t> sizes) {
+    // Partial-reduction tiling cannot also tile parallel dims: the row and
+    // middle dims are tiled first, then the last dim of the resulting op.
+    SmallVector<int64_t> outer(sizes);
+    outer.back() = 0;
+    if (llvm::any_of(outer, [](int64_t s) { return s != 0; })) {
+      FailureOr<linalg::LinalgOp> inner = tile(rewriter, op, outer, false);
       if (failed(inner))
         return failure();
       op = *inner;
@@ -381,8 +440,7 @@ struct NormVectorizeRowsPass
       return success();
     SmallVector<int64_t> last(sizes.size(), 0);
     last.back() = sizes.back();
-    bool reduction =
-        op.getIteratorTypesArray().back() == utils::IteratorType::reduction;
+    bool reduction = reducesAlongD(op);
     scf::ForOp loop;
     if (failed(tile(rewriter, op, last, reduction, &loop)))
       return failure();

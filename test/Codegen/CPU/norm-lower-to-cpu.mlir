@@ -56,9 +56,10 @@ func.func @residual_rmsnorm_scale(%x: tensor<?x4096xf32>, %r: tensor<?x4096xf32>
 
 // A bf16 output is streamed too, one row per loop, full width: aligned, and
 // as f32 words behind llvm.arithmetic.fence (norm-legalize-nontemporal-stores:
-// LLVM 22 drops the hint of aligned bf16 vector stores).
+// LLVM 22 drops the hint of aligned bf16 vector stores). The words are the
+// i16 lanes of norm-expand-bf16-casts' rounding (no __truncsfbf2 calls).
 // LLVM-LABEL: llvm.func @rmsnorm_bf16
-//       LLVM:   %[[WORDS:.+]] = llvm.bitcast %{{.+}} : vector<64xbf16> to vector<32xf32>
+//       LLVM:   %[[WORDS:.+]] = llvm.bitcast %{{.+}} : vector<64xi16> to vector<32xf32>
 //       LLVM:   %[[FENCED:.+]] = llvm.call_intrinsic "llvm.arithmetic.fence"(%[[WORDS]])
 //       LLVM:   llvm.store %[[FENCED]], %{{.+}} {alignment = 64 : i64, nontemporal} : vector<32xf32>, !llvm.ptr
 func.func @rmsnorm_bf16(%x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> tensor<?x4096xbf16> {
@@ -69,14 +70,15 @@ func.func @rmsnorm_bf16(%x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> tensor
 // SeeDNorm's bf16 gradient streams dx 4 rows per step while it updates the
 // parameter-gradient sums: those stores keep their element alignment (8-byte
 // streaming stores, measured faster there); the last rows' one-row loop
-// streams full width.
+// streams full width. (2080: rows 64 bytes off a multiple of 4 KiB; see
+// norm-tile-rows for rows that share L1 sets.)
 // LLVM-LABEL: llvm.func @seednorm_grad_bf16
 // LLVM-COUNT-4:   llvm.store %{{.+}}, %{{.+}} {alignment = 2 : i64, nontemporal} : vector<16xbf16>, !llvm.ptr
 //         LLVM:   llvm.call_intrinsic "llvm.arithmetic.fence"
 //         LLVM:   llvm.store %{{.+}}, %{{.+}} {alignment = 64 : i64, nontemporal} : vector<32xf32>, !llvm.ptr
-func.func @seednorm_grad_bf16(%dy: tensor<?x2048xbf16>, %x: tensor<?x2048xbf16>, %a: tensor<2048xf32>, %b: tensor<2048xf32>, %c: tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) {
-  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2048xbf16>, tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
-  return %dx, %da, %db, %dc : tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>
+func.func @seednorm_grad_bf16(%dy: tensor<?x2080xbf16>, %x: tensor<?x2080xbf16>, %a: tensor<2080xf32>, %b: tensor<2080xf32>, %c: tensor<2080xf32>) -> (tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2080xbf16>, tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>) -> (tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>)
+  return %dx, %da, %db, %dc : tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>
 }
 
 // An integer sum over a block of rows (a static leading extent of 4, no norm
@@ -100,17 +102,19 @@ func.func @int_column_sum(%x: tensor<4x4100xi32>) -> tensor<4100xi32> {
 // With heads, a row's loops along D sit in a loop over its heads; there too
 // the row sums of a sweep (x^2, x.beta, the alpha and gamma sums) are one
 // loop, and dx and the parameter-gradient update are one loop: two sweeps
-// over each head, not four.
+// over each head, not four. The sums' sweep goes over 2 rows of the 4-row
+// block at a time (their 4 sums share the partial-sum registers).
 // LOOPS-LABEL: func.func @seednorm_grad_heads
 //       LOOPS:   scf.for %{{.+}} = %c0 to %{{.+}} step %c4 {
+//       LOOPS:     scf.for %{{.+}} = %c0 to %c4 step %c2 {
+//       LOOPS:       scf.for %{{.+}} = %c0 to %c2 step %c1 {
+//       LOOPS:         scf.for %{{.+}} = %c0 to %c2064 step %c8 iter_args
+//   LOOPS-NOT:         scf.for %{{.+}} = %c0 to %c2064
 //       LOOPS:     scf.for %{{.+}} = %c0 to %c2 step %c1 {
-//       LOOPS:       scf.for %{{.+}} = %c0 to %c2048 step %c16 iter_args
-//   LOOPS-NOT:       scf.for %{{.+}} = %c0 to %c2048
-//       LOOPS:     scf.for %{{.+}} = %c0 to %c2 step %c1 {
-//       LOOPS:       scf.for %{{.+}} = %c0 to %c2048 step %c16 {
-//   LOOPS-NOT:       scf.for %{{.+}} = %c0 to %c2048
+//       LOOPS:       scf.for %{{.+}} = %c0 to %c2064 step %c16 {
+//   LOOPS-NOT:       scf.for %{{.+}} = %c0 to %c2064
 //       LOOPS:   } {norm.row_loop}
-func.func @seednorm_grad_heads(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %a: tensor<4096xf32>, %b: tensor<4096xf32>, %c: tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) {
-  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c {heads = 2 : i64} : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
-  return %dx, %da, %db, %dc : tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>
+func.func @seednorm_grad_heads(%dy: tensor<?x4128xf32>, %x: tensor<?x4128xf32>, %a: tensor<4128xf32>, %b: tensor<4128xf32>, %c: tensor<4128xf32>) -> (tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c {heads = 2 : i64} : (tensor<?x4128xf32>, tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>) -> (tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>)
+  return %dx, %da, %db, %dc : tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>
 }

@@ -108,27 +108,28 @@ func.func @shared_stream(%x: tensor<64x32xf32>, %m: tensor<32x32xf32>, %w: tenso
 
 // -----
 
-// Long rows (>= 2048, or 16-bit rows from 64 on) that update several
+// Long rows (>= 2064, or 16-bit rows from 64 on) that update several
 // row-sized sums (SeeDNorm's dalpha, dbeta, dgamma): the row loop steps over
 // blocks of 4 rows (each op tiled to [4, ...], the sums read and written once
 // per block), then the last rows of a chunk (fewer than 4) go through a
-// one-row loop.
+// one-row loop. (2064 f32: rows a line off a multiple of 4 KiB, see
+// @seednorm_grad_rows_sharing_l1_sets.)
 
 // CHECK-DAG: #[[BLOCKS:.+]] = affine_map<()[s0, s1] -> (((s0 - s1) floordiv 4) * 4)>
 // CHECK-LABEL: func.func @seednorm_grad_long_rows
 //       CHECK:   scf.forall
 //       CHECK:     %[[END:.+]] = affine.apply #[[BLOCKS]]
 //       CHECK:     %[[B:.+]]:4 = scf.for %{{.+}} = %{{.+}} to %[[END]] step %c4
-//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [4, 1, 2048]
+//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [4, 1, 2064]
 //       CHECK:       linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "parallel"]
-//  CHECK-SAME:         tensor<4x1x2048xf32>
+//  CHECK-SAME:         tensor<4x1x2064xf32>
 //       CHECK:     } {norm.row_loop}
 //       CHECK:     scf.for %{{.+}} = %[[END]] to %{{.+}} step %c1 iter_args(%{{.+}} = %[[B]]#0, %{{.+}} = %[[B]]#1, %{{.+}} = %[[B]]#2, %{{.+}} = %[[B]]#3)
-//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [1, 1, 2048]
+//       CHECK:       tensor.extract_slice %{{.+}}[%{{.+}}, 0, 0] [1, 1, 2064]
 //       CHECK:     } {norm.row_loop}
-func.func @seednorm_grad_long_rows(%dy: tensor<?x2048xf32>, %x: tensor<?x2048xf32>, %a: tensor<2048xf32>, %b: tensor<2048xf32>, %c: tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) {
-  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2048xf32>, tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
-  return %dx, %da, %db, %dc : tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>
+func.func @seednorm_grad_long_rows(%dy: tensor<?x2064xf32>, %x: tensor<?x2064xf32>, %a: tensor<2064xf32>, %b: tensor<2064xf32>, %c: tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2064xf32>, tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>)
+  return %dx, %da, %db, %dc : tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>
 }
 
 // bf16 rows of 1024 are long enough for blocks; f32 rows of 1024 are not
@@ -153,14 +154,34 @@ func.func @seednorm_grad_f32_1024(%dy: tensor<?x1024xf32>, %x: tensor<?x1024xf32
   return %dx, %da, %db, %dc : tensor<?x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>
 }
 
-// With heads, a row is all the heads (4 x 1024 = 4096 f32): blocks.
+// With heads, a row is all the heads (4 x 1024 = 4128 f32): blocks.
 
 // CHECK-LABEL: func.func @seednorm_grad_heads
 //       CHECK:   scf.forall
 //       CHECK:     scf.for {{.*}} step %c4
-func.func @seednorm_grad_heads(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %a: tensor<4096xf32>, %b: tensor<4096xf32>, %c: tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) {
-  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c {heads = 4 : i64} : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
-  return %dx, %da, %db, %dc : tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>
+func.func @seednorm_grad_heads(%dy: tensor<?x4128xf32>, %x: tensor<?x4128xf32>, %a: tensor<4128xf32>, %b: tensor<4128xf32>, %c: tensor<4128xf32>) -> (tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c {heads = 4 : i64} : (tensor<?x4128xf32>, tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>) -> (tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>)
+  return %dx, %da, %db, %dc : tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>
+}
+
+// Rows a multiple of 4 KiB apart (4096 f32, 2048 bf16), or less than a cache
+// line off one (4104 f32), put all rows of a block in the same L1 sets:
+// one row per step.
+
+// CHECK-LABEL: func.func @seednorm_grad_rows_sharing_l1_sets
+//   CHECK-NOT:     step %c4
+//       CHECK:     scf.for {{.*}} step %c1
+//   CHECK-NOT:     step %c4
+//       CHECK:     scf.for {{.*}} step %c1
+//   CHECK-NOT:     step %c4
+//       CHECK:     scf.for {{.*}} step %c1
+//   CHECK-NOT:     step %c4
+//       CHECK:   return
+func.func @seednorm_grad_rows_sharing_l1_sets(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %a: tensor<4096xf32>, %dyh: tensor<?x2048xbf16>, %xh: tensor<?x2048xbf16>, %ah: tensor<2048xf32>, %dyo: tensor<?x4104xf32>, %xo: tensor<?x4104xf32>, %ao: tensor<4104xf32>) -> (tensor<?x4096xf32>, tensor<?x2048xbf16>, tensor<?x4104xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %a, %a : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
+  %dxh, %dah, %dbh, %dch = norm.seednorm_grad %dyh, %xh, %ah, %ah, %ah : (tensor<?x2048xbf16>, tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
+  %dxo, %dao, %dbo, %dco = norm.seednorm_grad %dyo, %xo, %ao, %ao, %ao : (tensor<?x4104xf32>, tensor<?x4104xf32>, tensor<4104xf32>, tensor<4104xf32>, tensor<4104xf32>) -> (tensor<?x4104xf32>, tensor<4104xf32>, tensor<4104xf32>, tensor<4104xf32>)
+  return %dx, %dxh, %dxo : tensor<?x4096xf32>, tensor<?x2048xbf16>, tensor<?x4104xf32>
 }
 
 // Forward: 4-row tiles for a static row count that is a multiple of 4 (the
@@ -169,13 +190,13 @@ func.func @seednorm_grad_heads(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, 
 
 // CHECK-LABEL: func.func @seednorm_forward_blocks
 //       CHECK:   scf.forall (%{{.+}}) = (0) to (8) step (4)
-//       CHECK:     tensor<4x1x2048xf32>
+//       CHECK:     tensor<4x1x2064xf32>
 //       CHECK:   scf.forall (%{{.+}}) in (%{{.+}})
-//       CHECK:     tensor<1x1x2048xf32>
-func.func @seednorm_forward_blocks(%x: tensor<8x2048xf32>, %y: tensor<?x2048xf32>, %a: tensor<2048xf32>, %b: tensor<2048xf32>, %c: tensor<2048xf32>) -> (tensor<8x2048xf32>, tensor<?x2048xf32>) {
-  %s = norm.seednorm %x, %a, %b, %c : (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<8x2048xf32>
-  %d = norm.seednorm %y, %a, %b, %c : (tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<?x2048xf32>
-  return %s, %d : tensor<8x2048xf32>, tensor<?x2048xf32>
+//       CHECK:     tensor<1x1x2064xf32>
+func.func @seednorm_forward_blocks(%x: tensor<8x2064xf32>, %y: tensor<?x2064xf32>, %a: tensor<2064xf32>, %b: tensor<2064xf32>, %c: tensor<2064xf32>) -> (tensor<8x2064xf32>, tensor<?x2064xf32>) {
+  %s = norm.seednorm %x, %a, %b, %c : (tensor<8x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> tensor<8x2064xf32>
+  %d = norm.seednorm %y, %a, %b, %c : (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> tensor<?x2064xf32>
+  return %s, %d : tensor<8x2064xf32>, tensor<?x2064xf32>
 }
 
 // Rank-3 rows ([B, S, D]) keep one-row tiles: a block along S would be split

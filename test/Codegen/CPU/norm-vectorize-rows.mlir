@@ -1,25 +1,26 @@
 // RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(convert-norm-to-linalg,func.func(norm-tile-rows{threads=2},canonicalize,cse,norm-vectorize-rows,canonicalize,cse))" | FileCheck %s
 
 // Gradient row tile: two sweeps along D per row. The first computes both row
-// sums (sum x^2 and sum dy w x) with vector<64xf32> partial sums and one
-// horizontal reduction each; the second writes the dx row and adds the row's
-// contribution to the dweight running sum. x and dy are loaded once per
-// sweep.
+// sums (sum x^2 and sum dy w x), which share the 64 lanes of partial sums
+// (vector<32xf32> each: 64 each would be 16 AVX2 registers of accumulators,
+// spilled in every iteration), and one horizontal reduction each; the second
+// writes the dx row and adds the row's contribution to the dweight running
+// sum. x and dy are loaded once per sweep.
 
 // CHECK-LABEL: func.func @rmsnorm_grad
 //  CHECK-SAME:   (%[[DY:.+]]: tensor<?x256xf32>, %[[X:.+]]: tensor<?x256xf32>, %[[W:.+]]: tensor<256xf32>)
 //       CHECK:   scf.forall
 //       CHECK:     scf.for {{.*}} -> (tensor<?x256xf32>, tensor<256xf32>)
-//       CHECK:       scf.for {{.*}} -> (vector<64xf32>, vector<64xf32>)
-//   CHECK-DAG:         vector.transfer_read %[[X]]{{.*}} vector<64xf32>
-//   CHECK-DAG:         vector.transfer_read %[[DY]]{{.*}} vector<64xf32>
+//       CHECK:       scf.for {{.*}} step %c32 {{.*}} -> (vector<32xf32>, vector<32xf32>)
+//   CHECK-DAG:         vector.transfer_read %[[X]]{{.*}} vector<32xf32>
+//   CHECK-DAG:         vector.transfer_read %[[DY]]{{.*}} vector<32xf32>
 //   CHECK-NOT:         vector.transfer_read %[[X]]
 //   CHECK-NOT:         vector.transfer_read %[[DY]]
-//       CHECK:         scf.yield {{.*}} : vector<64xf32>, vector<64xf32>
+//       CHECK:         scf.yield {{.*}} : vector<32xf32>, vector<32xf32>
 //       CHECK:       vector.multi_reduction <add>
 //       CHECK:       math.rsqrt
 //       CHECK:       vector.multi_reduction <add>
-//   CHECK-NOT:       scf.for {{.*}}vector<64xf32>
+//   CHECK-NOT:       scf.for {{.*}}vector<32xf32>
 //       CHECK:       scf.for {{.*}} -> (tensor<1x256xf32>, tensor<256xf32>)
 //   CHECK-DAG:         vector.transfer_read %[[DY]]{{.*}} vector<64xf32>
 //   CHECK-DAG:         vector.transfer_read %[[X]]{{.*}} vector<64xf32>
@@ -58,18 +59,21 @@ func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16
 
 // A block of 4 long rows (SeeDNorm gradient, three row-sized sums): vectors
 // carry the block as their leading dim (vector<4x1x16xf32>: the same
-// registers as one row's vector<64xf32>), the row sums end in one horizontal
-// reduction per row, and the block's contribution to each parameter-gradient
-// sum is four adds (rows 0 to 3) into the running sum (no transposing
-// reduction).
+// registers as one row's vector<64xf32>), and the block's contribution to
+// each parameter-gradient sum is four adds (rows 0 to 3) into the running sum
+// (no transposing reduction). The first sweep keeps four sums per row (sum
+// x^2, x.beta, and the two of dy x): sharing the 64 lanes of partial sums,
+// 4 rows would get 4 lanes each, so it goes over 2 rows at a time with 8
+// lanes each (vector<2x1x8xf32>), one horizontal reduction per row and sum.
 
 // CHECK-LABEL: func.func @seednorm_grad_block
 //       CHECK:   scf.for {{.*}} step %c4
-//       CHECK:     scf.for {{.*}} -> (vector<4x1x16xf32>, vector<4x1x16xf32>, vector<4x1x16xf32>, vector<4x1x16xf32>)
-//       CHECK:       vector.transfer_read {{.*}} : tensor<?x1x2048xf32>, vector<4x1x16xf32>
-//       CHECK:     vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<4x1x16xf32> to vector<4x1xf32>
+//       CHECK:     scf.for %{{.+}} = %c0 to %c4 step %c2
+//       CHECK:       scf.for {{.*}} step %c8 {{.*}} -> (vector<2x1x8xf32>, vector<2x1x8xf32>, vector<2x1x8xf32>, vector<2x1x8xf32>)
+//       CHECK:         vector.transfer_read {{.*}} : tensor<?x1x2064xf32>, vector<2x1x8xf32>
+//       CHECK:       vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<2x1x8xf32> to vector<2x1xf32>
 //       CHECK:     scf.for
-//       CHECK:       vector.transfer_write {{.*}} : vector<4x1x16xf32>, tensor<4x1x2048xf32>
+//       CHECK:       vector.transfer_write {{.*}} : vector<4x1x16xf32>, tensor<4x1x2064xf32>
 //   CHECK-NOT:       vector.multi_reduction
 //       CHECK:       vector.extract %{{.+}}[0, 0] : vector<16xf32> from vector<4x1x16xf32>
 //       CHECK:       vector.extract %{{.+}}[1, 0] : vector<16xf32> from vector<4x1x16xf32>
@@ -77,9 +81,9 @@ func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16
 //       CHECK:       vector.extract %{{.+}}[3, 0] : vector<16xf32> from vector<4x1x16xf32>
 //       CHECK:       vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x16xf32>
 //       CHECK:   } {norm.row_loop}
-func.func @seednorm_grad_block(%dy: tensor<?x2048xf32>, %x: tensor<?x2048xf32>, %a: tensor<2048xf32>, %b: tensor<2048xf32>, %c: tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) {
-  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2048xf32>, tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
-  return %dx, %da, %db, %dc : tensor<?x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>
+func.func @seednorm_grad_block(%dy: tensor<?x2064xf32>, %x: tensor<?x2064xf32>, %a: tensor<2064xf32>, %b: tensor<2064xf32>, %c: tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2064xf32>, tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>)
+  return %dx, %da, %db, %dc : tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>
 }
 
 // -----

@@ -474,18 +474,20 @@ FILES = {
              heads=4, pgen={"beta": (0.7, 0.05, 0.0)}),
         # Static row counts that are multiples of 4 with long rows: forward
         # tiles of 4 rows (norm-tile-rows row-block), with a D remainder.
-        dict(name="D=4097, 8 rows (4-row tiles)", op="seednorm",
-             shape=[8, 4097], stats=True, pgen={"beta": (0.7, 0.02, 0.0)}),
-        dict(name="D=2048 heads=2, 12 rows, bf16 (4-row tiles)", op="seednorm",
-             shape=[12, 2048], heads=2, dtype="bf16", pdtype="f32",
+        # (Rows a multiple of 4 KiB apart, give or take a cache line, share
+        # L1 sets and keep one row per step: these D are a line or more off.)
+        dict(name="D=4113, 8 rows (4-row tiles)", op="seednorm",
+             shape=[8, 4113], stats=True, pgen={"beta": (0.7, 0.02, 0.0)}),
+        dict(name="D=2080 heads=2, 12 rows, bf16 (4-row tiles)", op="seednorm",
+             shape=[12, 2080], heads=2, dtype="bf16", pdtype="f32",
              pgen={"beta": (0.7, 0.03, 0.0)}),
         # A NaN row and an Inf inside a 4-row tile / block: the other rows of
         # the block stay exact.
-        dict(name="NaN row and Inf in 4-row tiles, D=2048", op="seednorm",
-             shape=[8, 2048], specials=[("nan_row", 1), ("inf", 6 * 2048 + 5)],
+        dict(name="NaN row and Inf in 4-row tiles, D=2064", op="seednorm",
+             shape=[8, 2064], specials=[("nan_row", 1), ("inf", 6 * 2064 + 5)],
              stats=True, pgen={"beta": (0.7, 0.02, 0.0)}),
-        dict(name="grad zero row in a 4-row block, D=2048", op="seednorm_grad",
-             shape=[9, 2048], specials=[("zero_row", 2)],
+        dict(name="grad zero row in a 4-row block, D=2064", op="seednorm_grad",
+             shape=[9, 2064], specials=[("zero_row", 2)],
              pgen={"beta": (0.7, 0.02, 0.0)}),
         # Short rows (64-512 f32, any length of 16-bit) also go 4 rows per
         # step: the block's rows stay in L1.
