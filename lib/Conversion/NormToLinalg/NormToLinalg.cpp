@@ -748,30 +748,48 @@ mlir::norm::decomposeScaleNormGradOp(OpBuilder &b, ScaleNormGradOp op) {
   // the forward computed inv = 1/eps) g * dy / eps since the clamp stops the
   // gradient through the norm. The test reads inv, so it gives the same answer
   // whether inv was passed or recomputed; a NaN row fails it and stays NaN.
+  // Both are dx = a * dy - c * x with per-row coefficients (unclamped:
+  // a = g inv, c = g inv^3 s; clamped: a = g / eps, c = 0), computed by an op
+  // over rows, so that the op over elements is a multiply and an FMA: the
+  // test, the select and g's load stay out of the loop along D (a
+  // per-element select on a per-row condition became a byte insert per lane
+  // on AVX2, and g * dy / eps a division per element).
   Value epsV = floatConst(b, loc, g.acc, eps);
   Value one = floatConst(b, loc, g.acc, 1.0);
+  Value zero = floatConst(b, loc, g.acc, 0.0);
   Value clampInv = arith::DivFOp::create(b, loc, one, epsV);
+  AffineMap rowId = AffineMap::getMultiDimIdentityMap(g.lead, ctx);
+  AffineMap rowScalar = AffineMap::get(g.lead, 0, {}, ctx);
+  SmallVector<Value> coefficients = buildGeneric(
+      b, loc, {op.getG(), inv, sdx},
+      {emptyTensor(b, loc, g.leadSizes, g.acc),
+       emptyTensor(b, loc, g.leadSizes, g.acc)},
+      {rowScalar, rowId, rowId, rowId, rowId},
+      iterators({{g.lead, IteratorType::parallel}}),
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
+        Value gv = castFloat(nb, nl, a[0], g.acc);
+        Value iv = a[1];
+        Value isClamped = arith::CmpFOp::create(
+            nb, nl, arith::CmpFPredicate::OGE, iv, clampInv);
+        Value scale = arith::MulFOp::create(nb, nl, gv, iv);
+        Value sv = arith::MulFOp::create(
+            nb, nl, arith::MulFOp::create(nb, nl, a[2], iv), iv);
+        Value dyCoeff = arith::SelectOp::create(
+            nb, nl, isClamped, arith::DivFOp::create(nb, nl, gv, epsV), scale);
+        Value xCoeff = arith::SelectOp::create(
+            nb, nl, isClamped, zero, arith::MulFOp::create(nb, nl, scale, sv));
+        return {dyCoeff, xCoeff};
+      });
   Value dx = buildGeneric(
-      b, loc, {op.getDy(), g.x, op.getG(), inv, sdx},
-      emptyTensor(b, loc, g.xSizes, xElem), {id, id, scalar, row, row, id},
+      b, loc, {op.getDy(), g.x, coefficients[0], coefficients[1]},
+      emptyTensor(b, loc, g.xSizes, xElem), {id, id, row, row, id},
       iterators({{n, IteratorType::parallel}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
         Value dy = castFloat(nb, nl, a[0], g.acc);
         Value xv = castFloat(nb, nl, a[1], g.acc);
-        Value gv = castFloat(nb, nl, a[2], g.acc);
-        Value iv = a[3];
-        Value xu = arith::MulFOp::create(nb, nl, xv, iv);
-        Value sv = arith::MulFOp::create(nb, nl, a[4], iv);
-        Value corr = arith::MulFOp::create(nb, nl, xu, sv);
-        Value diff = arith::SubFOp::create(nb, nl, dy, corr);
-        Value scale = arith::MulFOp::create(nb, nl, gv, iv);
-        Value unclamped = arith::MulFOp::create(nb, nl, scale, diff);
-        Value gdy = arith::MulFOp::create(nb, nl, gv, dy);
-        Value clamped = arith::DivFOp::create(nb, nl, gdy, epsV);
-        Value isClamped = arith::CmpFOp::create(
-            nb, nl, arith::CmpFPredicate::OGE, iv, clampInv);
-        Value v =
-            arith::SelectOp::create(nb, nl, isClamped, clamped, unclamped);
+        Value v = arith::SubFOp::create(
+            nb, nl, arith::MulFOp::create(nb, nl, a[2], dy),
+            arith::MulFOp::create(nb, nl, a[3], xv));
         return {castFloat(nb, nl, v, xElem)};
       })[0];
 

@@ -190,20 +190,28 @@ func.func @rmsnorm_grad_recompute(%dy: tensor<5x8xf32>, %x: tensor<5x8xf32>, %w:
 
 // -----
 
-// ScaleNorm gradient: clamped rows (inv = 1/eps) take g * dy / eps through a
-// select; dg is a full reduction of the row sums (sum dy x, times inv) into a
-// 0-d tensor.
+// ScaleNorm gradient: dx = a dy - c x with per-row coefficients from an op
+// over rows: clamped rows (inv = 1/eps) take a = g / eps, c = 0 through a
+// select, the others a = g inv, c = g inv^3 s. dg is a full reduction of the
+// row sums (sum dy x, times inv) into a 0-d tensor.
 
 // CHECK-LABEL: func.func @scalenorm_grad
 //       CHECK:   arith.maximumf
 //       CHECK:   %[[S:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 //       CHECK:   %[[EPS:.+]] = arith.constant 9.99999974E-6 : f32
 //       CHECK:   %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+//       CHECK:   %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 //       CHECK:   %[[CLAMP:.+]] = arith.divf %[[ONE]], %[[EPS]] : f32
-//       CHECK:   %[[DX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
-//       CHECK:     %[[CL:.+]] = arith.divf %{{.+}}, %[[EPS]] : f32
+//       CHECK:   %[[C:.+]]:2 = linalg.generic {{.*}} iterator_types = ["parallel"]}
+//  CHECK-SAME:       ins(%{{.+}}, %{{.+}}, %[[S]] : tensor<f32>, tensor<4xf32>, tensor<4xf32>)
 //       CHECK:     %[[P:.+]] = arith.cmpf oge, %{{.+}}, %[[CLAMP]] : f32
+//       CHECK:     %[[CL:.+]] = arith.divf %{{.+}}, %[[EPS]] : f32
 //       CHECK:     arith.select %[[P]], %[[CL]], %{{.+}} : f32
+//       CHECK:     arith.select %[[P]], %[[ZERO]], %{{.+}} : f32
+//       CHECK:   %[[DX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+//  CHECK-SAME:       ins(%{{.+}}, %{{.+}}, %[[C]]#0, %[[C]]#1 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>)
+//   CHECK-NOT:     arith.select
+//       CHECK:     arith.subf
 //       CHECK:   %[[Z:.+]] = linalg.fill {{.*}} -> tensor<f32>
 //       CHECK:   %[[DG:.+]] = linalg.generic {{.*}} iterator_types = ["reduction"]
 //  CHECK-SAME:       ins(%[[S]], %{{.+}} : tensor<4xf32>, tensor<4xf32>) outs(%[[Z]] : tensor<f32>)
