@@ -67,6 +67,10 @@ constexpr int64_t kMaxRowBlock = 8;
 /// register of f32).
 constexpr int64_t kMinLanes = 8;
 
+/// Row-long vectors (inputs, outputs, running sums) an elementwise sweep
+/// keeps in flight at full `vector-width * unroll` lanes.
+constexpr int64_t kStreamsPerStep = 4;
+
 bool isRowBlockExtent(int64_t extent) {
   return !ShapedType::isDynamic(extent) && extent >= 1 &&
          extent <= kMaxRowBlock;
@@ -189,8 +193,9 @@ struct NormVectorizeRowsPass
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !isInRowTile(op))
         return;
-      SmallVector<int64_t> sizes =
-          tileSizesAlongRow(op, step, reductionsOfSweep(op));
+      SmallVector<int64_t> sizes = tileSizesAlongRow(
+          op, step,
+          reducesAlongD(op) ? reductionsOfSweep(op) : streamShareOfSweep(op));
       if (!sizes.empty())
         rowOps.emplace_back(op, std::move(sizes));
     });
@@ -376,13 +381,42 @@ struct NormVectorizeRowsPass
     return std::max<int64_t>(count, 1);
   }
 
+  /// The share of the `step` lanes an elementwise op along D gets: 1 when
+  /// its sweep (it and its siblings over the same rows and D, fused in step
+  /// 5) reads and writes at most kStreamsPerStep row-long vectors (x, dy,
+  /// parameters, outputs, running sums), else 1/2, 1/4, ...: a step holds
+  /// one vector of each stream in flight, and SeeDNorm's gradient (nine
+  /// streams) at 64 lanes kept 33 spills and 39 reloads per iteration.
+  static int64_t streamShareOfSweep(linalg::LinalgOp op) {
+    SmallVector<int64_t> ranges = staticRanges(op);
+    unsigned last = op.getNumLoops() - 1;
+    llvm::SmallPtrSet<Value, 16> streams;
+    for (Operation &sibling : *op->getBlock()) {
+      auto other = dyn_cast<linalg::LinalgOp>(&sibling);
+      if (!other || reducesAlongD(other) || staticRanges(other) != ranges)
+        continue;
+      for (OpOperand &operand : other->getOpOperands()) {
+        AffineMap map = other.getMatchingIndexingMap(&operand);
+        if (map.getNumResults() > 0 &&
+            map.getResults().back().isFunctionOfDim(last))
+          streams.insert(operand.get());
+      }
+    }
+    int64_t share = 1;
+    while (static_cast<int64_t>(streams.size()) > kStreamsPerStep * share)
+      share *= 2;
+    return share;
+  }
+
   /// Tile sizes that turn a row-tile op (leading extent: one row or a block
   /// of rows) into loops over pieces of at most `step` elements; empty when
   /// there is nothing to tile (already such a piece, or not a row-tile op).
-  /// `reductions` reductions along D share the sweep of a reduction op.
+  /// The lanes of a reduction op are shared by `sharing` sums of its sweep;
+  /// an elementwise op gets 1/`sharing` of them (streamShareOfSweep).
   static SmallVector<int64_t> tileSizesAlongRow(linalg::LinalgOp op,
                                                 int64_t step,
-                                                int64_t reductions) {
+                                                int64_t sharing) {
+    int64_t reductions = sharing;
     SmallVector<int64_t> ranges = staticRanges(op);
     if (ranges.size() < 2 || !isRowBlockExtent(ranges.front()) ||
         !isContiguousAlongD(op))
@@ -399,9 +433,7 @@ struct NormVectorizeRowsPass
               rows % rowsPerPiece != 0))
         --rowsPerPiece;
     }
-    int64_t lanes = std::max<int64_t>(
-        step / (rowsPerPiece * (reducesAlongD(op) ? reductions : 1)),
-        kMinLanes);
+    int64_t lanes = std::max<int64_t>(step / (rowsPerPiece * sharing), kMinLanes);
     lanes -= lanes % kMinLanes;
     SmallVector<int64_t> sizes(ranges.size(), 0);
     bool any = false;

@@ -73,9 +73,9 @@ func.func @rmsnorm_bf16(%x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> tensor
 // streams full width. (2080: rows 64 bytes off a multiple of 4 KiB; see
 // norm-tile-rows for rows that share L1 sets.)
 // LLVM-LABEL: llvm.func @seednorm_grad_bf16
-// LLVM-COUNT-4:   llvm.store %{{.+}}, %{{.+}} {alignment = 2 : i64, nontemporal} : vector<16xbf16>, !llvm.ptr
+// LLVM-COUNT-4:   llvm.store %{{.+}}, %{{.+}} {alignment = 2 : i64, nontemporal} : vector<8xbf16>, !llvm.ptr
 //         LLVM:   llvm.call_intrinsic "llvm.arithmetic.fence"
-//         LLVM:   llvm.store %{{.+}}, %{{.+}} {alignment = 64 : i64, nontemporal} : vector<32xf32>, !llvm.ptr
+//         LLVM:   llvm.store %{{.+}}, %{{.+}} {alignment = 32 : i64, nontemporal} : vector<8xf32>, !llvm.ptr
 func.func @seednorm_grad_bf16(%dy: tensor<?x2080xbf16>, %x: tensor<?x2080xbf16>, %a: tensor<2080xf32>, %b: tensor<2080xf32>, %c: tensor<2080xf32>) -> (tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>) {
   %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2080xbf16>, tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>) -> (tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>)
   return %dx, %da, %db, %dc : tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>
@@ -111,7 +111,7 @@ func.func @int_column_sum(%x: tensor<4x4100xi32>) -> tensor<4100xi32> {
 //       LOOPS:         scf.for %{{.+}} = %c0 to %c2064 step %c8 iter_args
 //   LOOPS-NOT:         scf.for %{{.+}} = %c0 to %c2064
 //       LOOPS:     scf.for %{{.+}} = %c0 to %c2 step %c1 {
-//       LOOPS:       scf.for %{{.+}} = %c0 to %c2064 step %c16 {
+//       LOOPS:       scf.for %{{.+}} = %c0 to %c2064 step %c8 {
 //   LOOPS-NOT:       scf.for %{{.+}} = %c0 to %c2064
 //       LOOPS:   } {norm.row_loop}
 func.func @seednorm_grad_heads(%dy: tensor<?x4128xf32>, %x: tensor<?x4128xf32>, %a: tensor<4128xf32>, %b: tensor<4128xf32>, %c: tensor<4128xf32>) -> (tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>) {

@@ -5,7 +5,8 @@
 // (vector<32xf32> each: 64 each would be 16 AVX2 registers of accumulators,
 // spilled in every iteration), and one horizontal reduction each; the second
 // writes the dx row and adds the row's contribution to the dweight running
-// sum. x and dy are loaded once per sweep.
+// sum; it has five row-long streams (x, dy, w, dx, dweight), more than four,
+// so it goes 32 lanes per step. x and dy are loaded once per sweep.
 
 // CHECK-LABEL: func.func @rmsnorm_grad
 //  CHECK-SAME:   (%[[DY:.+]]: tensor<?x256xf32>, %[[X:.+]]: tensor<?x256xf32>, %[[W:.+]]: tensor<256xf32>)
@@ -21,13 +22,13 @@
 //       CHECK:       math.rsqrt
 //       CHECK:       vector.multi_reduction <add>
 //   CHECK-NOT:       scf.for {{.*}}vector<32xf32>
-//       CHECK:       scf.for {{.*}} -> (tensor<1x256xf32>, tensor<256xf32>)
-//   CHECK-DAG:         vector.transfer_read %[[DY]]{{.*}} vector<64xf32>
-//   CHECK-DAG:         vector.transfer_read %[[X]]{{.*}} vector<64xf32>
-//       CHECK:         vector.transfer_write {{.*}} : vector<64xf32>, tensor<1x64xf32>
-//       CHECK:         vector.transfer_read %{{.+}}[%{{.+}}], %{{.+}} {in_bounds = [true]} : tensor<256xf32>, vector<64xf32>
-//       CHECK:         arith.addf {{.*}} : vector<64xf32>
-//       CHECK:         vector.transfer_write {{.*}} : vector<64xf32>, tensor<256xf32>
+//       CHECK:       scf.for {{.*}} step %c32 {{.*}} -> (tensor<1x256xf32>, tensor<256xf32>)
+//   CHECK-DAG:         vector.transfer_read %[[DY]]{{.*}} vector<32xf32>
+//   CHECK-DAG:         vector.transfer_read %[[X]]{{.*}} vector<32xf32>
+//       CHECK:         vector.transfer_write {{.*}} : vector<32xf32>, tensor<1x32xf32>
+//       CHECK:         vector.transfer_read %{{.+}}[%{{.+}}], %{{.+}} {in_bounds = [true]} : tensor<256xf32>, vector<32xf32>
+//       CHECK:         arith.addf {{.*}} : vector<32xf32>
+//       CHECK:         vector.transfer_write {{.*}} : vector<32xf32>, tensor<256xf32>
 //       CHECK:       } {norm.row_loop}
 func.func @rmsnorm_grad(%dy: tensor<?x256xf32>, %x: tensor<?x256xf32>, %w: tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>) {
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x256xf32>, tensor<?x256xf32>, tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>)
@@ -58,8 +59,9 @@ func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16
 // -----
 
 // A block of 4 long rows (SeeDNorm gradient, three row-sized sums): vectors
-// carry the block as their leading dim (vector<4x1x16xf32>: the same
-// registers as one row's vector<64xf32>), and the block's contribution to
+// carry the block as their leading dim (the second sweep has nine row-long
+// streams: x, dy, alpha, beta, gamma, dx and three running sums, so it gets a
+// quarter of the 64 lanes, vector<4x1x8xf32>), and the block's contribution to
 // each parameter-gradient sum is four adds (rows 0 to 3) into the running sum
 // (no transposing reduction). The first sweep keeps four sums per row (sum
 // x^2, x.beta, and the two of dy x): sharing the 64 lanes of partial sums,
@@ -73,13 +75,13 @@ func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16
 //       CHECK:         vector.transfer_read {{.*}} : tensor<?x1x2064xf32>, vector<2x1x8xf32>
 //       CHECK:       vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<2x1x8xf32> to vector<2x1xf32>
 //       CHECK:     scf.for
-//       CHECK:       vector.transfer_write {{.*}} : vector<4x1x16xf32>, tensor<4x1x2064xf32>
+//       CHECK:       vector.transfer_write {{.*}} : vector<4x1x8xf32>, tensor<4x1x2064xf32>
 //   CHECK-NOT:       vector.multi_reduction
-//       CHECK:       vector.extract %{{.+}}[0, 0] : vector<16xf32> from vector<4x1x16xf32>
-//       CHECK:       vector.extract %{{.+}}[1, 0] : vector<16xf32> from vector<4x1x16xf32>
-//       CHECK:       vector.extract %{{.+}}[2, 0] : vector<16xf32> from vector<4x1x16xf32>
-//       CHECK:       vector.extract %{{.+}}[3, 0] : vector<16xf32> from vector<4x1x16xf32>
-//       CHECK:       vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x16xf32>
+//       CHECK:       vector.extract %{{.+}}[0, 0] : vector<8xf32> from vector<4x1x8xf32>
+//       CHECK:       vector.extract %{{.+}}[1, 0] : vector<8xf32> from vector<4x1x8xf32>
+//       CHECK:       vector.extract %{{.+}}[2, 0] : vector<8xf32> from vector<4x1x8xf32>
+//       CHECK:       vector.extract %{{.+}}[3, 0] : vector<8xf32> from vector<4x1x8xf32>
+//       CHECK:       vector.transfer_write {{.*}} : vector<8xf32>, tensor<1x8xf32>
 //       CHECK:   } {norm.row_loop}
 func.func @seednorm_grad_block(%dy: tensor<?x2064xf32>, %x: tensor<?x2064xf32>, %a: tensor<2064xf32>, %b: tensor<2064xf32>, %c: tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) {
   %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2064xf32>, tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>)
