@@ -12,8 +12,9 @@ for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 # Optional: torch 1.13 for the torch columns of the bench and the torch
-# autograd cross-checks of the tests (they say "skipped (no torch)" without).
-optional=(python3-torch)
+# autograd cross-checks of the tests (they say "skipped (no torch)" without);
+# matplotlib for the bench plot (without it the bench writes only the CSV).
+optional=(python3-torch python3-matplotlib)
 missing_optional=()
 for p in "${optional[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing_optional+=("$p")

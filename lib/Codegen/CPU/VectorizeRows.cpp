@@ -388,6 +388,8 @@ struct NormVectorizeRowsPass
   /// one vector of each stream in flight, and SeeDNorm's gradient (nine
   /// streams) at 64 lanes kept 33 spills and 39 reloads per iteration.
   static int64_t streamShareOfSweep(linalg::LinalgOp op) {
+    if (op.getNumLoops() < 2)
+      return 1;
     SmallVector<int64_t> ranges = staticRanges(op);
     unsigned last = op.getNumLoops() - 1;
     llvm::SmallPtrSet<Value, 16> streams;
