@@ -29,10 +29,10 @@
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=1000", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [3, 1000], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=4097", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [7, 4097], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=1024 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [5, 1024], "stats": false}
-// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=4097, 8 rows (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 4097], "stats": true}
-// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=2048 heads=2, 12 rows, bf16 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [12, 2048], "stats": false}
-// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "NaN row and Inf in 4-row tiles, D=2048", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 2048], "stats": true}
-// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad zero row in a 4-row block, D=2048", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [9, 2048], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=4113, 8 rows (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 4113], "stats": true}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=2080 heads=2, 12 rows, bf16 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [12, 2080], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "NaN row and Inf in 4-row tiles, D=2064", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 2064], "stats": true}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad zero row in a 4-row block, D=2064", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [9, 2064], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=300, 8 rows (4-row tiles), NaN row and Inf", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 300], "stats": true}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 2, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=264 heads=2, 11 rows, zero row in a block", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [11, 264], "stats": false}
 // CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "f16 x, f32 params, 8 rows D=128 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "f16", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 128], "stats": true}
@@ -233,24 +233,24 @@ func.func @case_18(%x: tensor<5x1024xf32>, %alpha: tensor<1024xf32>, %beta: tens
   return %r0, %r1, %r2, %r3 : tensor<5x1024xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>
 }
 
-func.func @case_19(%x: tensor<8x4097xf32>, %alpha: tensor<4097xf32>, %beta: tensor<4097xf32>, %gamma: tensor<4097xf32>) -> (tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>) {
-  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<8x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>) -> (tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>)
-  return %r0, %r1, %r2 : tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>
+func.func @case_19(%x: tensor<8x4113xf32>, %alpha: tensor<4113xf32>, %beta: tensor<4113xf32>, %gamma: tensor<4113xf32>) -> (tensor<8x4113xf32>, tensor<8xf32>, tensor<8x1xf32>) {
+  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<8x4113xf32>, tensor<4113xf32>, tensor<4113xf32>, tensor<4113xf32>) -> (tensor<8x4113xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  return %r0, %r1, %r2 : tensor<8x4113xf32>, tensor<8xf32>, tensor<8x1xf32>
 }
 
-func.func @case_20(%x: tensor<12x2048xbf16>, %alpha: tensor<2048xf32>, %beta: tensor<2048xf32>, %gamma: tensor<2048xf32>) -> (tensor<12x2048xbf16>) {
-  %r0 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 2 : i64} : (tensor<12x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<12x2048xbf16>)
-  return %r0 : tensor<12x2048xbf16>
+func.func @case_20(%x: tensor<12x2080xbf16>, %alpha: tensor<2080xf32>, %beta: tensor<2080xf32>, %gamma: tensor<2080xf32>) -> (tensor<12x2080xbf16>) {
+  %r0 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 2 : i64} : (tensor<12x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>) -> (tensor<12x2080xbf16>)
+  return %r0 : tensor<12x2080xbf16>
 }
 
-func.func @case_21(%x: tensor<8x2048xf32>, %alpha: tensor<2048xf32>, %beta: tensor<2048xf32>, %gamma: tensor<2048xf32>) -> (tensor<8x2048xf32>, tensor<8xf32>, tensor<8x1xf32>) {
-  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<8x2048xf32>, tensor<8xf32>, tensor<8x1xf32>)
-  return %r0, %r1, %r2 : tensor<8x2048xf32>, tensor<8xf32>, tensor<8x1xf32>
+func.func @case_21(%x: tensor<8x2064xf32>, %alpha: tensor<2064xf32>, %beta: tensor<2064xf32>, %gamma: tensor<2064xf32>) -> (tensor<8x2064xf32>, tensor<8xf32>, tensor<8x1xf32>) {
+  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<8x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> (tensor<8x2064xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  return %r0, %r1, %r2 : tensor<8x2064xf32>, tensor<8xf32>, tensor<8x1xf32>
 }
 
-func.func @case_22(%x: tensor<9x2048xf32>, %alpha: tensor<2048xf32>, %beta: tensor<2048xf32>, %gamma: tensor<2048xf32>, %dy: tensor<9x2048xf32>) -> (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) {
-  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<9x2048xf32>, tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
-  return %r0, %r1, %r2, %r3 : tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>
+func.func @case_22(%x: tensor<9x2064xf32>, %alpha: tensor<2064xf32>, %beta: tensor<2064xf32>, %gamma: tensor<2064xf32>, %dy: tensor<9x2064xf32>) -> (tensor<9x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<9x2064xf32>, tensor<9x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> (tensor<9x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<9x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>
 }
 
 func.func @case_23(%x: tensor<8x300xf32>, %alpha: tensor<300xf32>, %beta: tensor<300xf32>, %gamma: tensor<300xf32>) -> (tensor<8x300xf32>, tensor<8xf32>, tensor<8x1xf32>) {
@@ -1104,45 +1104,45 @@ func.func @main() {
   call @dump(%rd369) : (tensor<?xf32>) -> ()
   %rd371 = tensor.cast %res363#3 : tensor<1024xf32> to tensor<?xf32>
   call @dump(%rd371) : (tensor<?xf32>) -> ()
-  %xf372_n = arith.constant 32776 : index
+  %xf372_n = arith.constant 32904 : index
   %xf372_s = arith.constant 0.3 : f32
   %xf372_c = arith.constant 1.0 : f32
   %xf372_o = arith.constant 0.1 : f32
   %xf372 = call @gen(%xf372_n, %xf372_s, %xf372_c, %xf372_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%xf372) : (tensor<?xf32>) -> ()
-  %xs373 = tensor.cast %xf372 : tensor<?xf32> to tensor<32776xf32>
-  %x374 = tensor.expand_shape %xs373 [[0, 1]] output_shape [8, 4097] : tensor<32776xf32> into tensor<8x4097xf32>
-  %alphaf375_n = arith.constant 4097 : index
+  %xs373 = tensor.cast %xf372 : tensor<?xf32> to tensor<32904xf32>
+  %x374 = tensor.expand_shape %xs373 [[0, 1]] output_shape [8, 4113] : tensor<32904xf32> into tensor<8x4113xf32>
+  %alphaf375_n = arith.constant 4113 : index
   %alphaf375_s = arith.constant 2.1 : f32
   %alphaf375_c = arith.constant 0.6 : f32
   %alphaf375_o = arith.constant 0.8 : f32
   %alphaf375 = call @gen(%alphaf375_n, %alphaf375_s, %alphaf375_c, %alphaf375_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%alphaf375) : (tensor<?xf32>) -> ()
-  %alphas376 = tensor.cast %alphaf375 : tensor<?xf32> to tensor<4097xf32>
-  %betaf377_n = arith.constant 4097 : index
+  %alphas376 = tensor.cast %alphaf375 : tensor<?xf32> to tensor<4113xf32>
+  %betaf377_n = arith.constant 4113 : index
   %betaf377_s = arith.constant 0.7 : f32
   %betaf377_c = arith.constant 0.02 : f32
   %betaf377_o = arith.constant 0.0 : f32
   %betaf377 = call @gen(%betaf377_n, %betaf377_s, %betaf377_c, %betaf377_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%betaf377) : (tensor<?xf32>) -> ()
-  %betas378 = tensor.cast %betaf377 : tensor<?xf32> to tensor<4097xf32>
-  %gammaf379_n = arith.constant 4097 : index
+  %betas378 = tensor.cast %betaf377 : tensor<?xf32> to tensor<4113xf32>
+  %gammaf379_n = arith.constant 4113 : index
   %gammaf379_s = arith.constant 1.7 : f32
   %gammaf379_c = arith.constant 0.4 : f32
   %gammaf379_o = arith.constant 1.0 : f32
   %gammaf379 = call @gen(%gammaf379_n, %gammaf379_s, %gammaf379_c, %gammaf379_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%gammaf379) : (tensor<?xf32>) -> ()
-  %gammas380 = tensor.cast %gammaf379 : tensor<?xf32> to tensor<4097xf32>
-  %res381:3 = call @case_19(%x374, %alphas376, %betas378, %gammas380) : (tensor<8x4097xf32>, tensor<4097xf32>, tensor<4097xf32>, tensor<4097xf32>) -> (tensor<8x4097xf32>, tensor<8xf32>, tensor<8x1xf32>)
-  %rf382 = tensor.collapse_shape %res381#0 [[0, 1]] : tensor<8x4097xf32> into tensor<32776xf32>
-  %rd383 = tensor.cast %rf382 : tensor<32776xf32> to tensor<?xf32>
+  %gammas380 = tensor.cast %gammaf379 : tensor<?xf32> to tensor<4113xf32>
+  %res381:3 = call @case_19(%x374, %alphas376, %betas378, %gammas380) : (tensor<8x4113xf32>, tensor<4113xf32>, tensor<4113xf32>, tensor<4113xf32>) -> (tensor<8x4113xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  %rf382 = tensor.collapse_shape %res381#0 [[0, 1]] : tensor<8x4113xf32> into tensor<32904xf32>
+  %rd383 = tensor.cast %rf382 : tensor<32904xf32> to tensor<?xf32>
   call @dump(%rd383) : (tensor<?xf32>) -> ()
   %rd385 = tensor.cast %res381#1 : tensor<8xf32> to tensor<?xf32>
   call @dump(%rd385) : (tensor<?xf32>) -> ()
   %rf386 = tensor.collapse_shape %res381#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
   %rd387 = tensor.cast %rf386 : tensor<8xf32> to tensor<?xf32>
   call @dump(%rd387) : (tensor<?xf32>) -> ()
-  %xf388_n = arith.constant 24576 : index
+  %xf388_n = arith.constant 24960 : index
   %xf388_s = arith.constant 0.3 : f32
   %xf388_c = arith.constant 1.0 : f32
   %xf388_o = arith.constant 0.1 : f32
@@ -1150,125 +1150,125 @@ func.func @main() {
   %xb389 = call @to_bf16(%xf388) : (tensor<?xf32>) -> tensor<?xbf16>
   %xp390 = call @from_bf16(%xb389) : (tensor<?xbf16>) -> tensor<?xf32>
   call @dump(%xp390) : (tensor<?xf32>) -> ()
-  %xs391 = tensor.cast %xb389 : tensor<?xbf16> to tensor<24576xbf16>
-  %x392 = tensor.expand_shape %xs391 [[0, 1]] output_shape [12, 2048] : tensor<24576xbf16> into tensor<12x2048xbf16>
-  %alphaf393_n = arith.constant 2048 : index
+  %xs391 = tensor.cast %xb389 : tensor<?xbf16> to tensor<24960xbf16>
+  %x392 = tensor.expand_shape %xs391 [[0, 1]] output_shape [12, 2080] : tensor<24960xbf16> into tensor<12x2080xbf16>
+  %alphaf393_n = arith.constant 2080 : index
   %alphaf393_s = arith.constant 2.1 : f32
   %alphaf393_c = arith.constant 0.6 : f32
   %alphaf393_o = arith.constant 0.8 : f32
   %alphaf393 = call @gen(%alphaf393_n, %alphaf393_s, %alphaf393_c, %alphaf393_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%alphaf393) : (tensor<?xf32>) -> ()
-  %alphas394 = tensor.cast %alphaf393 : tensor<?xf32> to tensor<2048xf32>
-  %betaf395_n = arith.constant 2048 : index
+  %alphas394 = tensor.cast %alphaf393 : tensor<?xf32> to tensor<2080xf32>
+  %betaf395_n = arith.constant 2080 : index
   %betaf395_s = arith.constant 0.7 : f32
   %betaf395_c = arith.constant 0.03 : f32
   %betaf395_o = arith.constant 0.0 : f32
   %betaf395 = call @gen(%betaf395_n, %betaf395_s, %betaf395_c, %betaf395_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%betaf395) : (tensor<?xf32>) -> ()
-  %betas396 = tensor.cast %betaf395 : tensor<?xf32> to tensor<2048xf32>
-  %gammaf397_n = arith.constant 2048 : index
+  %betas396 = tensor.cast %betaf395 : tensor<?xf32> to tensor<2080xf32>
+  %gammaf397_n = arith.constant 2080 : index
   %gammaf397_s = arith.constant 1.7 : f32
   %gammaf397_c = arith.constant 0.4 : f32
   %gammaf397_o = arith.constant 1.0 : f32
   %gammaf397 = call @gen(%gammaf397_n, %gammaf397_s, %gammaf397_c, %gammaf397_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%gammaf397) : (tensor<?xf32>) -> ()
-  %gammas398 = tensor.cast %gammaf397 : tensor<?xf32> to tensor<2048xf32>
-  %res399:1 = call @case_20(%x392, %alphas394, %betas396, %gammas398) : (tensor<12x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<12x2048xbf16>)
-  %rf400 = tensor.collapse_shape %res399#0 [[0, 1]] : tensor<12x2048xbf16> into tensor<24576xbf16>
-  %rd401 = tensor.cast %rf400 : tensor<24576xbf16> to tensor<?xbf16>
+  %gammas398 = tensor.cast %gammaf397 : tensor<?xf32> to tensor<2080xf32>
+  %res399:1 = call @case_20(%x392, %alphas394, %betas396, %gammas398) : (tensor<12x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>) -> (tensor<12x2080xbf16>)
+  %rf400 = tensor.collapse_shape %res399#0 [[0, 1]] : tensor<12x2080xbf16> into tensor<24960xbf16>
+  %rd401 = tensor.cast %rf400 : tensor<24960xbf16> to tensor<?xbf16>
   %re402 = call @from_bf16(%rd401) : (tensor<?xbf16>) -> tensor<?xf32>
   call @dump(%re402) : (tensor<?xf32>) -> ()
-  %xf403_n = arith.constant 16384 : index
+  %xf403_n = arith.constant 16512 : index
   %xf403_s = arith.constant 0.3 : f32
   %xf403_c = arith.constant 1.0 : f32
   %xf403_o = arith.constant 0.1 : f32
   %xf403 = call @gen(%xf403_n, %xf403_s, %xf403_c, %xf403_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp404 = arith.constant dense<0x7FC00000> : tensor<2048xf32>
-  %xf405 = tensor.insert_slice %sp404 into %xf403[2048] [2048] [1] : tensor<2048xf32> into tensor<?xf32>
+  %sp404 = arith.constant dense<0x7FC00000> : tensor<2064xf32>
+  %xf405 = tensor.insert_slice %sp404 into %xf403[2064] [2064] [1] : tensor<2064xf32> into tensor<?xf32>
   %sp406 = arith.constant 0x7F800000 : f32
-  %spi407 = arith.constant 12293 : index
+  %spi407 = arith.constant 12389 : index
   %xf408 = tensor.insert %sp406 into %xf405[%spi407] : tensor<?xf32>
   call @dump(%xf408) : (tensor<?xf32>) -> ()
-  %xs409 = tensor.cast %xf408 : tensor<?xf32> to tensor<16384xf32>
-  %x410 = tensor.expand_shape %xs409 [[0, 1]] output_shape [8, 2048] : tensor<16384xf32> into tensor<8x2048xf32>
-  %alphaf411_n = arith.constant 2048 : index
+  %xs409 = tensor.cast %xf408 : tensor<?xf32> to tensor<16512xf32>
+  %x410 = tensor.expand_shape %xs409 [[0, 1]] output_shape [8, 2064] : tensor<16512xf32> into tensor<8x2064xf32>
+  %alphaf411_n = arith.constant 2064 : index
   %alphaf411_s = arith.constant 2.1 : f32
   %alphaf411_c = arith.constant 0.6 : f32
   %alphaf411_o = arith.constant 0.8 : f32
   %alphaf411 = call @gen(%alphaf411_n, %alphaf411_s, %alphaf411_c, %alphaf411_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%alphaf411) : (tensor<?xf32>) -> ()
-  %alphas412 = tensor.cast %alphaf411 : tensor<?xf32> to tensor<2048xf32>
-  %betaf413_n = arith.constant 2048 : index
+  %alphas412 = tensor.cast %alphaf411 : tensor<?xf32> to tensor<2064xf32>
+  %betaf413_n = arith.constant 2064 : index
   %betaf413_s = arith.constant 0.7 : f32
   %betaf413_c = arith.constant 0.02 : f32
   %betaf413_o = arith.constant 0.0 : f32
   %betaf413 = call @gen(%betaf413_n, %betaf413_s, %betaf413_c, %betaf413_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%betaf413) : (tensor<?xf32>) -> ()
-  %betas414 = tensor.cast %betaf413 : tensor<?xf32> to tensor<2048xf32>
-  %gammaf415_n = arith.constant 2048 : index
+  %betas414 = tensor.cast %betaf413 : tensor<?xf32> to tensor<2064xf32>
+  %gammaf415_n = arith.constant 2064 : index
   %gammaf415_s = arith.constant 1.7 : f32
   %gammaf415_c = arith.constant 0.4 : f32
   %gammaf415_o = arith.constant 1.0 : f32
   %gammaf415 = call @gen(%gammaf415_n, %gammaf415_s, %gammaf415_c, %gammaf415_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%gammaf415) : (tensor<?xf32>) -> ()
-  %gammas416 = tensor.cast %gammaf415 : tensor<?xf32> to tensor<2048xf32>
-  %res417:3 = call @case_21(%x410, %alphas412, %betas414, %gammas416) : (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<8x2048xf32>, tensor<8xf32>, tensor<8x1xf32>)
-  %rf418 = tensor.collapse_shape %res417#0 [[0, 1]] : tensor<8x2048xf32> into tensor<16384xf32>
-  %rd419 = tensor.cast %rf418 : tensor<16384xf32> to tensor<?xf32>
+  %gammas416 = tensor.cast %gammaf415 : tensor<?xf32> to tensor<2064xf32>
+  %res417:3 = call @case_21(%x410, %alphas412, %betas414, %gammas416) : (tensor<8x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> (tensor<8x2064xf32>, tensor<8xf32>, tensor<8x1xf32>)
+  %rf418 = tensor.collapse_shape %res417#0 [[0, 1]] : tensor<8x2064xf32> into tensor<16512xf32>
+  %rd419 = tensor.cast %rf418 : tensor<16512xf32> to tensor<?xf32>
   call @dump(%rd419) : (tensor<?xf32>) -> ()
   %rd421 = tensor.cast %res417#1 : tensor<8xf32> to tensor<?xf32>
   call @dump(%rd421) : (tensor<?xf32>) -> ()
   %rf422 = tensor.collapse_shape %res417#2 [[0, 1]] : tensor<8x1xf32> into tensor<8xf32>
   %rd423 = tensor.cast %rf422 : tensor<8xf32> to tensor<?xf32>
   call @dump(%rd423) : (tensor<?xf32>) -> ()
-  %xf424_n = arith.constant 18432 : index
+  %xf424_n = arith.constant 18576 : index
   %xf424_s = arith.constant 0.3 : f32
   %xf424_c = arith.constant 1.0 : f32
   %xf424_o = arith.constant 0.1 : f32
   %xf424 = call @gen(%xf424_n, %xf424_s, %xf424_c, %xf424_o) : (index, f32, f32, f32) -> tensor<?xf32>
-  %sp425 = arith.constant dense<0.0> : tensor<2048xf32>
-  %xf426 = tensor.insert_slice %sp425 into %xf424[4096] [2048] [1] : tensor<2048xf32> into tensor<?xf32>
+  %sp425 = arith.constant dense<0.0> : tensor<2064xf32>
+  %xf426 = tensor.insert_slice %sp425 into %xf424[4128] [2064] [1] : tensor<2064xf32> into tensor<?xf32>
   call @dump(%xf426) : (tensor<?xf32>) -> ()
-  %xs427 = tensor.cast %xf426 : tensor<?xf32> to tensor<18432xf32>
-  %x428 = tensor.expand_shape %xs427 [[0, 1]] output_shape [9, 2048] : tensor<18432xf32> into tensor<9x2048xf32>
-  %alphaf429_n = arith.constant 2048 : index
+  %xs427 = tensor.cast %xf426 : tensor<?xf32> to tensor<18576xf32>
+  %x428 = tensor.expand_shape %xs427 [[0, 1]] output_shape [9, 2064] : tensor<18576xf32> into tensor<9x2064xf32>
+  %alphaf429_n = arith.constant 2064 : index
   %alphaf429_s = arith.constant 2.1 : f32
   %alphaf429_c = arith.constant 0.6 : f32
   %alphaf429_o = arith.constant 0.8 : f32
   %alphaf429 = call @gen(%alphaf429_n, %alphaf429_s, %alphaf429_c, %alphaf429_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%alphaf429) : (tensor<?xf32>) -> ()
-  %alphas430 = tensor.cast %alphaf429 : tensor<?xf32> to tensor<2048xf32>
-  %betaf431_n = arith.constant 2048 : index
+  %alphas430 = tensor.cast %alphaf429 : tensor<?xf32> to tensor<2064xf32>
+  %betaf431_n = arith.constant 2064 : index
   %betaf431_s = arith.constant 0.7 : f32
   %betaf431_c = arith.constant 0.02 : f32
   %betaf431_o = arith.constant 0.0 : f32
   %betaf431 = call @gen(%betaf431_n, %betaf431_s, %betaf431_c, %betaf431_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%betaf431) : (tensor<?xf32>) -> ()
-  %betas432 = tensor.cast %betaf431 : tensor<?xf32> to tensor<2048xf32>
-  %gammaf433_n = arith.constant 2048 : index
+  %betas432 = tensor.cast %betaf431 : tensor<?xf32> to tensor<2064xf32>
+  %gammaf433_n = arith.constant 2064 : index
   %gammaf433_s = arith.constant 1.7 : f32
   %gammaf433_c = arith.constant 0.4 : f32
   %gammaf433_o = arith.constant 1.0 : f32
   %gammaf433 = call @gen(%gammaf433_n, %gammaf433_s, %gammaf433_c, %gammaf433_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%gammaf433) : (tensor<?xf32>) -> ()
-  %gammas434 = tensor.cast %gammaf433 : tensor<?xf32> to tensor<2048xf32>
-  %dyf435_n = arith.constant 18432 : index
+  %gammas434 = tensor.cast %gammaf433 : tensor<?xf32> to tensor<2064xf32>
+  %dyf435_n = arith.constant 18576 : index
   %dyf435_s = arith.constant 5.3 : f32
   %dyf435_c = arith.constant 0.8 : f32
   %dyf435_o = arith.constant 0.0 : f32
   %dyf435 = call @gen(%dyf435_n, %dyf435_s, %dyf435_c, %dyf435_o) : (index, f32, f32, f32) -> tensor<?xf32>
   call @dump(%dyf435) : (tensor<?xf32>) -> ()
-  %dys436 = tensor.cast %dyf435 : tensor<?xf32> to tensor<18432xf32>
-  %dy437 = tensor.expand_shape %dys436 [[0, 1]] output_shape [9, 2048] : tensor<18432xf32> into tensor<9x2048xf32>
-  %res438:4 = call @case_22(%x428, %alphas430, %betas432, %gammas434, %dy437) : (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<9x2048xf32>) -> (tensor<9x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
-  %rf439 = tensor.collapse_shape %res438#0 [[0, 1]] : tensor<9x2048xf32> into tensor<18432xf32>
-  %rd440 = tensor.cast %rf439 : tensor<18432xf32> to tensor<?xf32>
+  %dys436 = tensor.cast %dyf435 : tensor<?xf32> to tensor<18576xf32>
+  %dy437 = tensor.expand_shape %dys436 [[0, 1]] output_shape [9, 2064] : tensor<18576xf32> into tensor<9x2064xf32>
+  %res438:4 = call @case_22(%x428, %alphas430, %betas432, %gammas434, %dy437) : (tensor<9x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<9x2064xf32>) -> (tensor<9x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>)
+  %rf439 = tensor.collapse_shape %res438#0 [[0, 1]] : tensor<9x2064xf32> into tensor<18576xf32>
+  %rd440 = tensor.cast %rf439 : tensor<18576xf32> to tensor<?xf32>
   call @dump(%rd440) : (tensor<?xf32>) -> ()
-  %rd442 = tensor.cast %res438#1 : tensor<2048xf32> to tensor<?xf32>
+  %rd442 = tensor.cast %res438#1 : tensor<2064xf32> to tensor<?xf32>
   call @dump(%rd442) : (tensor<?xf32>) -> ()
-  %rd444 = tensor.cast %res438#2 : tensor<2048xf32> to tensor<?xf32>
+  %rd444 = tensor.cast %res438#2 : tensor<2064xf32> to tensor<?xf32>
   call @dump(%rd444) : (tensor<?xf32>) -> ()
-  %rd446 = tensor.cast %res438#3 : tensor<2048xf32> to tensor<?xf32>
+  %rd446 = tensor.cast %res438#3 : tensor<2064xf32> to tensor<?xf32>
   call @dump(%rd446) : (tensor<?xf32>) -> ()
   %xf447_n = arith.constant 2400 : index
   %xf447_s = arith.constant 0.3 : f32

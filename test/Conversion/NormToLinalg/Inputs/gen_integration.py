@@ -196,8 +196,9 @@ def build_case(idx, case, main):
             for kind, arg in case.get("specials", []):
                 # A special row is one insert_slice of a splat row (an insert
                 # per element makes long rows slow to compile).
-                if kind in ("zero_row", "nan_row"):
-                    val = "0.0" if kind == "zero_row" else "0x7FC00000"
+                if kind in ("zero_row", "nan_row", "tiny_row"):
+                    val = {"zero_row": "0.0", "nan_row": "0x7FC00000",
+                           "tiny_row": "1.0e-06"}[kind]
                     row, nxt = main.tmp("sp"), main.tmp(name + "f")
                     main.emit(f"{row} = arith.constant dense<{val}> : tensor<{D}xf32>")
                     main.emit(f"{nxt} = tensor.insert_slice {row} into {flat}[{arg * D}] [{D}] [1]"
@@ -411,6 +412,12 @@ FILES = {
              shape=[4, 6], specials=[("zero_row", 2)], stats=True),
         dict(name="grad clamped zero row", op="scalenorm_grad",
              shape=[3, 6], specials=[("zero_row", 0)]),
+        # A nonzero row under eps (norm 2.4e-6 < 1e-5): the clamp must drop
+        # the term through the norm (it is 2% of dx there), not only for 0.
+        dict(name="grad clamped tiny row", op="scalenorm_grad",
+             shape=[3, 6], specials=[("tiny_row", 1)]),
+        dict(name="grad clamped tiny row D=72 f16", op="scalenorm_grad",
+             shape=[5, 72], dtype="f16", pdtype="f32", specials=[("tiny_row", 2)]),
         dict(name="grad rank 3", op="scalenorm_grad", shape=[2, 3, 4]),
         dict(name="grad rank 1", op="scalenorm_grad", shape=[6], stats=True),
         dict(name="grad bf16", op="scalenorm_grad", shape=[3, 16],
