@@ -86,3 +86,23 @@ if _has_cuda_gpu():
 if os.path.exists(os.path.join(config.llvm_shlib_dir, "libomp.so")) or \
    os.path.exists("/usr/lib/x86_64-linux-gnu/libomp.so.5"):
     config.available_features.add("openmp")
+
+# The host's bf16 conversion instruction (AVX512-BF16 with AVX512-VL): the JIT
+# of norm-runner then leaves f32 -> bf16 casts to LLVM (native-bf16=true).
+def _host_cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+if {"avx512_bf16", "avx512vl"} <= _host_cpu_flags():
+    config.available_features.add("host-avx512bf16")
+# The FileCheck prefix of what norm-runner's default lowering does with bf16
+# casts on this host (test/Runner/runner-host-defaults.mlir).
+config.substitutions.append((
+    "%host_bf16_casts",
+    "NATIVE" if "host-avx512bf16" in config.available_features else "EXPANDED"))

@@ -25,6 +25,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -411,6 +412,35 @@ static llvm::Expected<std::string> findCudaRuntime(const JitOptions &options) {
                    looked + "); build it or set NORM_CUDA_RUNTIME");
 }
 
+/// True when `options` (the text between the braces of a pipeline) sets
+/// `name`, e.g. "threads=1 native-bf16=false" sets native-bf16.
+static bool setsPipelineOption(llvm::StringRef options, llvm::StringRef name) {
+  llvm::SmallVector<llvm::StringRef> words;
+  options.split(words, ' ', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  return llvm::any_of(words, [&](llvm::StringRef word) {
+    return word.split('=').first.trim() == name;
+  });
+}
+
+/// The JIT compiles for this host (as -march=native does), so the CPU
+/// pipeline's target-dependent choices that the user left open follow the
+/// host: with AVX512-BF16 (vcvtneps2bf16, 16 lanes per instruction) the
+/// f32 -> bf16 casts stay casts for LLVM (native-bf16=true), measured 0.8-0.9x
+/// the time of the integer rounding code on the 16-bit rows of an Emerald
+/// Rapids host (bench/ab.py). Elsewhere LLVM would call __truncsfbf2 per
+/// element, so norm-expand-bf16-casts stays on. Both round to nearest even and
+/// keep NaN a NaN; the instruction also takes f32 subnormals (below 1.2e-38)
+/// to zero.
+static void addHostCPUDefaults(std::string &pipelineOptions) {
+  if (setsPipelineOption(pipelineOptions, "native-bf16"))
+    return;
+  llvm::StringMap<bool, llvm::MallocAllocator> features =
+      llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512bf16") && features.lookup("avx512vl"))
+    pipelineOptions += pipelineOptions.empty() ? "native-bf16=true"
+                                               : " native-bf16=true";
+}
+
 llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
                                const JitOptions &options,
                                llvm::SourceMgr &sourceMgr) {
@@ -445,8 +475,11 @@ llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
                          "' is not registered in this build; give an "
                          "explicit pipeline instead");
       pipeline = name.str();
-      if (!options.pipelineOptions.empty())
-        pipeline += "{" + options.pipelineOptions + "}";
+      std::string pipelineOptions = options.pipelineOptions;
+      if (options.target == "cpu")
+        addHostCPUDefaults(pipelineOptions);
+      if (!pipelineOptions.empty())
+        pipeline += "{" + pipelineOptions + "}";
     }
     PassManager pm = PassManager::on<ModuleOp>(context.get());
     std::string parseErrors;

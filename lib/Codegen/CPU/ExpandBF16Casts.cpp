@@ -15,14 +15,16 @@
 // pipeline then scalarizes the select on AVX2 (a vucomiss and a cmov per
 // element: a bf16 RMSNorm forward ran 9x slower than f32). Selecting in the
 // i32 lanes, before the shift, keeps it one blend per vector. The extension
-// (a shift) is the upstream pattern.
+// (a shift) is ours too, for the same guard: both rewrite scalars, vectors and
+// static-shaped tensors only, since the splat constants of the expansion
+// cannot have a dynamic shape (the upstream patterns build such invalid
+// constants for tensor<?xbf16>).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Norm/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -36,6 +38,18 @@ namespace mlir::norm {
 using namespace mlir;
 
 namespace {
+
+/// The type `like` of `element`: `element` itself for a scalar, else `like`
+/// with `element` elements. Null when the splat constants of an expansion
+/// cannot have that type (a dynamically shaped tensor).
+static Type expandedType(Type like, Type element) {
+  auto shaped = dyn_cast<ShapedType>(like);
+  if (!shaped)
+    return element;
+  if (!shaped.hasStaticShape())
+    return Type();
+  return shaped.clone(element);
+}
 
 /// f32 -> bf16 with round to nearest even; a NaN stays a NaN of the same
 /// sign, quieted (as AVX512-BF16's vcvtneps2bf16 does):
@@ -54,14 +68,11 @@ struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
     if (std::optional<arith::RoundingMode> mode = op.getRoundingmode();
         mode && *mode != arith::RoundingMode::to_nearest_even)
       return failure();
+    Type i32 = expandedType(inType, rewriter.getI32Type());
+    Type i16 = expandedType(inType, rewriter.getI16Type());
+    if (!i32 || !i16)
+      return rewriter.notifyMatchFailure(op, "dynamically shaped operand");
     Location loc = op.getLoc();
-    auto like = [&](Type element) -> Type {
-      if (auto shaped = dyn_cast<ShapedType>(inType))
-        return shaped.clone(element);
-      return element;
-    };
-    Type i32 = like(rewriter.getI32Type());
-    Type i16 = like(rewriter.getI16Type());
     auto constant = [&](int64_t value) {
       return createScalarOrSplatConstant(rewriter, loc, i32, value);
     };
@@ -85,15 +96,39 @@ struct TruncFToBF16 : OpRewritePattern<arith::TruncFOp> {
   }
 };
 
+/// bf16 -> f32 is exact: the 16 bits become the high half of the f32.
+///   y = bitcast(extui(bitcast x to i16) << 16)
+struct ExtFFromBF16 : OpRewritePattern<arith::ExtFOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(arith::ExtFOp op,
+                                PatternRewriter &rewriter) const override {
+    Type inType = op.getIn().getType();
+    if (!getElementTypeOrSelf(inType).isBF16() ||
+        !getElementTypeOrSelf(op.getType()).isF32())
+      return failure();
+    Type i16 = expandedType(inType, rewriter.getI16Type());
+    Type i32 = expandedType(inType, rewriter.getI32Type());
+    if (!i16 || !i32)
+      return rewriter.notifyMatchFailure(op, "dynamically shaped operand");
+    Location loc = op.getLoc();
+    Value narrow = arith::BitcastOp::create(rewriter, loc, i16, op.getIn());
+    Value wide = arith::ExtUIOp::create(rewriter, loc, i32, narrow);
+    Value shifted = arith::ShLIOp::create(
+        rewriter, loc, wide,
+        createScalarOrSplatConstant(rewriter, loc, i32, 16));
+    rewriter.replaceOpWithNewOp<arith::BitcastOp>(op, op.getType(), shifted);
+    return success();
+  }
+};
+
 struct NormExpandBF16CastsPass
     : norm::impl::NormExpandBF16CastsBase<NormExpandBF16CastsPass> {
   using Base::Base;
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    // Ours wins over the upstream truncation; the upstream extension stays.
-    patterns.add<TruncFToBF16>(&getContext(), /*benefit=*/2);
-    arith::populateExpandBFloat16Patterns(patterns);
+    patterns.add<TruncFToBF16, ExtFFromBF16>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

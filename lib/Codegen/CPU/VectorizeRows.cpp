@@ -40,6 +40,7 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
@@ -281,14 +282,17 @@ struct NormVectorizeRowsPass
   }
 
   /// Fuses, in `body`, each scf.for into the next sibling scf.for with the
-  /// same bounds that does not depend on it.
+  /// same bounds that does not depend on it. Only loops free of memory
+  /// effects (on tensors, as the norm ops' sweeps are here) fuse: the
+  /// dependence check follows SSA values, not memory.
   static void fuseSiblingLoops(RewriterBase &rewriter, Block *body) {
     for (bool changed = true; changed;) {
       changed = false;
       SmallVector<scf::ForOp> loops(body->getOps<scf::ForOp>());
       for (auto [i, first] : llvm::enumerate(loops)) {
         for (scf::ForOp second : ArrayRef(loops).drop_front(i + 1)) {
-          if (!sameBounds(first, second))
+          if (!sameBounds(first, second) || !isMemoryEffectFree(first) ||
+              !isMemoryEffectFree(second))
             continue;
           llvm::SetVector<Operation *> dependents = dependentsOf(first, second);
           if (dependents.contains(second))
@@ -435,8 +439,14 @@ struct NormVectorizeRowsPass
               rows % rowsPerPiece != 0))
         --rowsPerPiece;
     }
-    int64_t lanes = std::max<int64_t>(step / (rowsPerPiece * sharing), kMinLanes);
-    lanes -= lanes % kMinLanes;
+    // Shared lanes stay whole vectors of kMinLanes; an unshared step is the
+    // user's vector-width * unroll, whatever it is.
+    int64_t lanes = step;
+    if (int64_t divisor = rowsPerPiece * sharing; divisor > 1) {
+      lanes = std::max(step / divisor, std::min(step, kMinLanes));
+      if (lanes >= kMinLanes)
+        lanes -= lanes % kMinLanes;
+    }
     SmallVector<int64_t> sizes(ranges.size(), 0);
     bool any = false;
     if (rowsPerPiece < rows) {

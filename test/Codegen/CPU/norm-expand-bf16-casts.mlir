@@ -1,4 +1,6 @@
 // RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-expand-bf16-casts))" | FileCheck %s
+// The output parses again (no constant of a dynamic shape):
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-expand-bf16-casts))" | norm-opt -split-input-file -verify-each > /dev/null
 
 // f32 -> bf16 rounds to nearest even in i32 lanes; a NaN is quieted
 // (| 0x400000) and selected in the i32 lanes too, before the shift (a select
@@ -52,7 +54,7 @@ func.func @toward_zero(%v: f32) -> bf16 {
 
 // -----
 
-// bf16 -> f32 is a shift of the 16 bits (the upstream expansion).
+// bf16 -> f32 is a shift of the 16 bits.
 
 // CHECK-LABEL: func.func @ext
 //       CHECK:   %[[I:.+]] = arith.bitcast %{{.+}} : vector<8xbf16> to vector<8xi16>
@@ -73,4 +75,32 @@ func.func @ext(%v: vector<8xbf16>) -> vector<8xf32> {
 func.func @f16_untouched(%v: vector<8xf32>) -> vector<8xf16> {
   %t = arith.truncf %v : vector<8xf32> to vector<8xf16>
   return %t : vector<8xf16>
+}
+
+// -----
+
+// Static-shaped tensors are rewritten like vectors; dynamically shaped ones
+// are left alone (no splat constant can have a dynamic shape), without an
+// error.
+
+// CHECK-LABEL: func.func @static_tensor
+//   CHECK-NOT:   arith.truncf
+//   CHECK-NOT:   arith.extf
+//       CHECK:   arith.select %{{.+}} : tensor<4x3xi1>, tensor<4x3xi32>
+//       CHECK:   arith.shli %{{.+}} : tensor<4x3xi32>
+func.func @static_tensor(%v: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %t = arith.truncf %v : tensor<4x3xf32> to tensor<4x3xbf16>
+  %e = arith.extf %t : tensor<4x3xbf16> to tensor<4x3xf32>
+  return %e : tensor<4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @dynamic_tensor
+//       CHECK:   arith.truncf %{{.+}} : tensor<?x3xf32> to tensor<?x3xbf16>
+//       CHECK:   arith.extf %{{.+}} : tensor<?xbf16> to tensor<?xf32>
+func.func @dynamic_tensor(%v: tensor<?x3xf32>, %w: tensor<?xbf16>) -> (tensor<?x3xbf16>, tensor<?xf32>) {
+  %t = arith.truncf %v : tensor<?x3xf32> to tensor<?x3xbf16>
+  %e = arith.extf %w : tensor<?xbf16> to tensor<?xf32>
+  return %t, %e : tensor<?x3xbf16>, tensor<?xf32>
 }

@@ -1,4 +1,5 @@
 // RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(convert-norm-to-linalg,func.func(norm-tile-rows{threads=2},canonicalize,cse,norm-vectorize-rows,canonicalize,cse))" | FileCheck %s
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(convert-norm-to-linalg,func.func(norm-tile-rows{threads=2},canonicalize,cse,norm-vectorize-rows{vector-width=12 unroll=1},canonicalize,cse))" | FileCheck %s --check-prefix=WIDTH12
 
 // Gradient row tile: two sweeps along D per row. The first computes both row
 // sums (sum x^2 and sum dy w x), which share the 64 lanes of partial sums
@@ -104,3 +105,18 @@ func.func @one_row(%x: tensor<1x4096xf32>, %w: tensor<4096xf32>) -> tensor<1x409
   %y = norm.rmsnorm %x, %w : (tensor<1x4096xf32>, tensor<4096xf32>) -> tensor<1x4096xf32>
   return %y : tensor<1x4096xf32>
 }
+
+// -----
+
+// A step that no reduction or stream shares is vector-width * unroll as
+// given, even when it is not a multiple of 8 (12 here, with the WIDTH12 run).
+
+// WIDTH12-LABEL: func.func @rmsnorm_width12
+//   WIDTH12-NOT:   vector<8xf32>
+//       WIDTH12:   vector<12xf32>
+//   WIDTH12-NOT:   vector<8xf32>
+func.func @rmsnorm_width12(%x: tensor<?x100xf32>, %w: tensor<100xf32>) -> tensor<?x100xf32> {
+  %y = norm.rmsnorm %x, %w : (tensor<?x100xf32>, tensor<100xf32>) -> tensor<?x100xf32>
+  return %y : tensor<?x100xf32>
+}
+

@@ -255,9 +255,11 @@ def NormExpandBF16Casts : Pass<"norm-expand-bf16-casts", "func::FuncOp"> {
     every `arith.truncf` to bf16 to a call of `__truncsfbf2`, one call per
     element even for vectors: a bf16 forward on an AVX2 machine spent 43% of
     its time there and ran 8x slower than f32. This pass rewrites f32 -> bf16
-    truncations (round to nearest even, NaN kept) and bf16 -> f32 extensions
-    with the upstream integer expansions (`populateExpandBFloat16Patterns`),
-    which vectorize on any target. `norm-lower-to-cpu{native-bf16=true}`
+    truncations (round to nearest even in i32 lanes, NaN kept and quieted)
+    and bf16 -> f32 extensions (a shift) into integer arithmetic, which
+    vectorizes on any target. Scalars, vectors and static-shaped tensors are
+    rewritten; casts of dynamically shaped tensors are left alone (the pass
+    runs after bufferization in the pipeline, where there are none). `norm-lower-to-cpu{native-bf16=true}`
     skips it for targets whose LLVM backend has a bf16 conversion
     instruction.
 
