@@ -87,6 +87,7 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   NormPrefetchRowsOptions prefetchOptions;
   prefetchOptions.distance = options.prefetchDistance;
   prefetchOptions.minBytesAhead = options.prefetchMinBytes;
+  prefetchOptions.locality = options.prefetchLocality;
   lpm.addPass(createNormPrefetchRows(prefetchOptions));
   if (options.approximateTanh)
     lpm.addPass(createNormApproximateMath());

@@ -50,6 +50,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "prefetch-min-bytes",
       llvm::cl::desc("And at least this many bytes ahead in each buffer (more rows ahead for short rows)"),
       llvm::cl::init(32768)};
+  PassOptions::Option<int64_t> prefetchLocality{
+      *this, "prefetch-locality",
+      llvm::cl::desc("Locality hint of those prefetches, 0..3 (3: into L1); -1: into L2 for forward sweeps, L1 for gradients (see norm-prefetch-rows)"),
+      llvm::cl::init(-1)};
 };
 
 /// Adds the passes of norm-lower-to-cpu: norm (or row-wise linalg) on tensors

@@ -4,7 +4,8 @@
 
 // The write sweep of a row tile prefetches the next row of x, one prefetch per
 // 64-byte line of each 64-float load (4 lines); the parameter (constant
-// leading index) and the sweep that only reads are left alone. The next row
+// leading index) and the sweep that only reads are left alone; a sweep that
+// reads one row buffer prefetches into L2 (locality<2>). The next row
 // is clamped to the last one (the last tile prefetches inside the buffer)
 // and computed before the sweep.
 
@@ -20,9 +21,9 @@
 //       CHECK:     %[[NEXT:.+]] = arith.minui %[[PLUS1]], %[[LAST]] : index
 //       CHECK:     scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step
 //   CHECK-NOT:       arith.minui
-//       CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J]]], read, locality<3>, data
+//       CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J]]], read, locality<2>, data
 //       CHECK:       %[[J16:.+]] = arith.addi %[[J]], %{{.+}} : index
-//       CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J16]]], read, locality<3>, data
+//       CHECK:       memref.prefetch %[[X]][%[[NEXT]], %[[J16]]], read, locality<2>, data
 //       CHECK:       memref.prefetch %[[X]]
 //       CHECK:       memref.prefetch %[[X]]
 //   CHECK-NOT:       memref.prefetch
@@ -274,6 +275,37 @@ func.func @vector_elements(%x: memref<64x32xvector<16xf32>>, %y: memref<64x32xve
       %a = vector.load %x[%r, %j] : memref<64x32xvector<16xf32>>, vector<16xf32>
       vector.store %a, %y[%r, %j] : memref<64x32xvector<16xf32>>, vector<16xf32>
     }
+  }
+  return
+}
+
+// -----
+
+// A sweep that reads two row buffers (a gradient's x and dy) prefetches both
+// into L1 (locality<3>); an explicit locality applies to every sweep.
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows{locality=1}))" | FileCheck %s --check-prefix=LOC1
+
+// CHECK-LABEL: func.func @two_row_buffers
+//   CHECK-NOT:   locality<2>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<3>, data : memref<8x16xf32>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<3>, data : memref<8x16xf32>
+//   CHECK-NOT:   locality<2>
+// LOC1-LABEL: func.func @two_row_buffers
+//       LOC1:   memref.prefetch %{{.+}}, read, locality<1>, data : memref<8x16xf32>
+//       LOC1:   memref.prefetch %{{.+}}, read, locality<1>, data : memref<8x16xf32>
+func.func @two_row_buffers(%x: memref<8x16xf32>, %dy: memref<8x16xf32>, %dx: memref<8x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%row) = (%c0) to (%c8) step (%c1) {
+    scf.for %j = %c0 to %c16 step %c16 {
+      %a = vector.load %x[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %b = vector.load %dy[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %s = arith.mulf %a, %b : vector<16xf32>
+      vector.store %s, %dx[%row, %j] : memref<8x16xf32>, vector<16xf32>
+    }
+    scf.reduce
   }
   return
 }

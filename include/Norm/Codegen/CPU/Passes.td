@@ -232,7 +232,7 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
     %plus1 = arith.addi %row, %c1 : index
     %next = arith.minui %plus1, %c8191 : index
     scf.for %j = %c0 to %c4096 step %c16 {
-      memref.prefetch %x[%next, %j], read, locality<3>, data : memref<8192x4096xf32>
+      memref.prefetch %x[%next, %j], read, locality<2>, data : memref<8192x4096xf32>
       %v = vector.load %x[%row, %j] : memref<8192x4096xf32>, vector<16xf32>
       ...
     }
@@ -244,6 +244,10 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
     Option<"minBytesAhead", "min-bytes-ahead", "int64_t", "0",
            "Prefetch at least this many bytes ahead in each buffer: more "
            "rows ahead for short static rows (0: `distance` only)">,
+    Option<"locality", "locality", "int64_t", "-1",
+           "Locality hint of the prefetches, 0..3 (3: into L1); -1: 2 in "
+           "sweeps that read one row-indexed buffer (forward), 3 in sweeps "
+           "that read several (gradients)">,
   ];
   let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
 }
