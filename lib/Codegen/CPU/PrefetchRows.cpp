@@ -91,7 +91,12 @@ struct NormPrefetchRowsPass
     DenseMap<Value, int64_t> rowsPerBuffer;
     for (vector::LoadOp load : loads)
       ++rowsPerBuffer[load.getBase()];
-    int64_t hint = localityFor(rowsPerBuffer.size());
+    // Only buffers of numbers are prefetched (see below).
+    int64_t hint = localityFor(llvm::count_if(rowsPerBuffer, [](auto entry) {
+      return cast<MemRefType>(entry.first.getType())
+          .getElementType()
+          .isIntOrFloat();
+    }));
     // The loads of a buffer in block order (row, row + 1, ...).
     DenseMap<Value, int64_t> rowInBlock;
     for (vector::LoadOp load : loads) {
