@@ -83,7 +83,7 @@ struct NormPrefetchRowsPass
     llvm::SmallDenseSet<std::pair<Value, Value>> seen;
     SmallVector<vector::LoadOp> loads;
     for (auto load : loop.getBody()->getOps<vector::LoadOp>())
-      if (readsRow(load, loop) &&
+      if (readsRow(load, loop) && elementsPerLine(load) > 0 &&
           seen.insert({load.getBase(), load.getIndices().front()}).second)
         loads.push_back(load);
     // A loop over a block of rows reads several rows of a buffer: the next
@@ -91,27 +91,14 @@ struct NormPrefetchRowsPass
     DenseMap<Value, int64_t> rowsPerBuffer;
     for (vector::LoadOp load : loads)
       ++rowsPerBuffer[load.getBase()];
-    // Only buffers of numbers are prefetched (see below).
-    int64_t hint = localityFor(llvm::count_if(rowsPerBuffer, [](auto entry) {
-      return cast<MemRefType>(entry.first.getType())
-          .getElementType()
-          .isIntOrFloat();
-    }));
+    int64_t hint = localityFor(rowsPerBuffer.size());
     // The loads of a buffer in block order (row, row + 1, ...).
     DenseMap<Value, int64_t> rowInBlock;
     for (vector::LoadOp load : loads) {
       int64_t rows = rowsPerBuffer.lookup(load.getBase());
       int64_t row = rowInBlock[load.getBase()]++;
       VectorType type = load.getVectorType();
-      // Index elements have no width here; elements wider than a line are
-      // not rows of numbers.
-      Type elementType = type.getElementType();
-      if (!elementType.isIntOrFloat())
-        continue;
-      int64_t perLine =
-          kCacheLineBytes * 8 / elementType.getIntOrFloatBitWidth();
-      if (perLine == 0)
-        continue;
+      int64_t perLine = elementsPerLine(load);
       // A load shorter than a line (a block of bf16 rows, 32 bytes each)
       // would prefetch every line twice or more. The rows of a block are
       // consecutive in memory, so instead every `ratio`-th row's prefetch
@@ -171,6 +158,16 @@ struct NormPrefetchRowsPass
                                    /*isDataCache=*/true);
       }
     }
+  }
+
+  /// How many elements of `load` a cache line holds; 0 when its rows are not
+  /// rows of numbers to prefetch (index elements have no width here,
+  /// elements wider than a line are not numbers).
+  static int64_t elementsPerLine(vector::LoadOp load) {
+    Type elementType = load.getVectorType().getElementType();
+    if (!elementType.isIntOrFloat())
+      return 0;
+    return kCacheLineBytes * 8 / elementType.getIntOrFloatBitWidth();
   }
 
   /// The locality hint of the prefetches of a sweep that reads `buffers`

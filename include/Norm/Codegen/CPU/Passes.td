@@ -263,9 +263,9 @@ def NormExpandBF16Casts : Pass<"norm-expand-bf16-casts", "func::FuncOp"> {
     and bf16 -> f32 extensions (a shift) into integer arithmetic, which
     vectorizes on any target. Scalars, vectors and static-shaped tensors are
     rewritten; casts of dynamically shaped tensors are left alone (the pass
-    runs after bufferization in the pipeline, where there are none). `norm-lower-to-cpu{native-bf16=true}`
-    skips it for targets whose LLVM backend has a bf16 conversion
-    instruction.
+    runs after bufferization in the pipeline, where there are none).
+    `norm-lower-to-cpu{native-bf16=true}` skips it for targets whose LLVM
+    backend has a bf16 conversion instruction.
 
     Example:
     ```mlir
