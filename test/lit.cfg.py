@@ -106,3 +106,21 @@ if {"avx512_bf16", "avx512vl"} <= _host_cpu_flags():
 config.substitutions.append((
     "%host_bf16_casts",
     "NATIVE" if "host-avx512bf16" in config.available_features else "EXPANDED"))
+
+# This host's L1 data cache in bytes (0: unknown), which norm-runner writes
+# into the module's DLTI target spec, and the prefetch locality hint that
+# norm-prefetch-rows then gives a gradient's sweeps (test/Runner/
+# runner-host-cpu-spec.mlir): 3 (L1) from 48 KiB up, else 2 (L2).
+# (getconf asks the C library's sysconf, as norm-runner does; Python's
+# os.sysconf does not know the name.)
+try:
+    _host_l1d = max(int(subprocess.run(
+        ["getconf", "LEVEL1_DCACHE_SIZE"], capture_output=True, text=True,
+        timeout=10).stdout.strip() or 0), 0)
+except (ValueError, OSError, subprocess.SubprocessError):
+    _host_l1d = 0
+if _host_l1d > 0:
+    config.available_features.add("host-l1d-known")
+config.substitutions.append(("%host_l1d_bytes", str(_host_l1d)))
+config.substitutions.append((
+    "%host_grad_prefetch_hint", "3" if _host_l1d >= 48 * 1024 else "2"))

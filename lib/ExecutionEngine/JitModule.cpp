@@ -8,6 +8,7 @@
 
 #include "Norm/InitAll.h"
 
+#include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -32,6 +33,7 @@
 #include <dlfcn.h>
 #include <malloc.h>
 #include <mutex>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::norm;
@@ -441,6 +443,39 @@ static void addHostCPUDefaults(std::string &pipelineOptions) {
                                                : " native-bf16=true";
 }
 
+/// The L1 data cache size of the CPU this process runs on, in bytes; 0 when
+/// the C library cannot tell.
+static int64_t hostL1DataCacheBytes() {
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+  long size = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+  return size > 0 ? size : 0;
+#else
+  return 0;
+#endif
+}
+
+/// Gives `module` a DLTI target system spec that describes this host's CPU
+/// (its L1 data cache size, which picks where norm-prefetch-rows prefetches
+/// gradients, see PrefetchRows.cpp), unless the module has one already: a
+/// spec written by the user describes the target they mean.
+static void describeHostCPU(ModuleOp module) {
+  if (module->hasAttr(DLTIDialect::kTargetSystemDescAttrName))
+    return;
+  int64_t l1Bytes = hostL1DataCacheBytes();
+  if (l1Bytes <= 0)
+    return;
+  MLIRContext *context = module.getContext();
+  context->getOrLoadDialect<DLTIDialect>();
+  auto ui32 = IntegerType::get(context, 32, IntegerType::Unsigned);
+  auto l1Entry = DataLayoutEntryAttr::get(
+      StringAttr::get(context, "L1_cache_size_in_bytes"),
+      IntegerAttr::get(ui32, l1Bytes));
+  auto cpu = TargetDeviceSpecAttr::get(context, {l1Entry});
+  auto system = TargetSystemSpecAttr::get(
+      context, {DataLayoutEntryAttr::get(StringAttr::get(context, "CPU"), cpu)});
+  module->setAttr(DLTIDialect::kTargetSystemDescAttrName, system);
+}
+
 llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
                                const JitOptions &options,
                                llvm::SourceMgr &sourceMgr) {
@@ -481,6 +516,8 @@ llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
       if (!pipelineOptions.empty())
         pipeline += "{" + pipelineOptions + "}";
     }
+    if (options.target == "cpu")
+      describeHostCPU(*module);
     PassManager pm = PassManager::on<ModuleOp>(context.get());
     std::string parseErrors;
     llvm::raw_string_ostream parseOs(parseErrors);

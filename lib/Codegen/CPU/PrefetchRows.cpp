@@ -14,6 +14,7 @@
 #include "Norm/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -30,6 +31,22 @@ using namespace mlir;
 namespace {
 
 constexpr int64_t kCacheLineBytes = 64;
+
+/// The smallest L1 data cache (bytes) on which the automatic locality sends
+/// a gradient sweep's prefetches to L1 (see localityFor).
+constexpr int64_t kMinL1BytesForL1Prefetch = 48 * 1024;
+
+/// The L1 data cache size of the CPU that `op` is compiled for, from the
+/// DLTI target system spec (`"CPU" = #dlti.target_device_spec<
+/// "L1_cache_size_in_bytes" = N>`) of an enclosing op; 0 when none says.
+int64_t targetL1CacheBytes(Operation *op) {
+  FailureOr<Attribute> size =
+      dlti::query(op, {"CPU", "L1_cache_size_in_bytes"});
+  if (failed(size))
+    return 0;
+  auto integer = dyn_cast<IntegerAttr>(*size);
+  return integer ? integer.getValue().getZExtValue() : 0;
+}
 
 /// True when `load` reads a row of a buffer in `loop`: its leading index is
 /// defined outside the loop and is not a constant (a row index), and its last
@@ -60,6 +77,7 @@ struct NormPrefetchRowsPass
     }
     if (distance <= 0)
       return;
+    l1CacheBytes = targetL1CacheBytes(getOperation());
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
       // The write sweep: a loop whose own body stores vectors.
@@ -172,16 +190,25 @@ struct NormPrefetchRowsPass
 
   /// The locality hint of the prefetches of a sweep that reads `buffers`
   /// row-indexed buffers: the `locality` option, or with "auto" (-1) 2 (to
-  /// L2, prefetcht1) for a single buffer and 3 (to L1, prefetcht0) for more.
-  /// On an Emerald Rapids host the forward sweeps (x alone) ran 2-23% faster
-  /// with prefetcht1 and the f32 gradients (x and dy) 1-9% slower
-  /// (bench/ab.py, interleaved): a forward sweep's lines arriving in L1 rows
-  /// ahead only evict what it uses now.
+  /// L2, prefetcht1), except for sweeps that read several buffers (the
+  /// gradients' x and dy) on a target whose L1 data cache has at least
+  /// 48 KiB (DLTI, see targetL1CacheBytes), which get 3 (to L1, prefetcht0).
+  /// Measured with bench/ab.py, interleaved: on an Emerald Rapids host (48
+  /// KiB L1d) forward sweeps ran 2-23% faster with prefetcht1 and the f32
+  /// gradients 1-9% slower; on a Zen 4 host (32 KiB L1d) forward sweeps
+  /// again ran faster with prefetcht1 (2-45% slower with prefetcht0), and so
+  /// did the gradients, 4-28% on 11 of the 12 DRAM-sized shapes (+2% on the
+  /// last): prefetcht0 pulls rows ahead into an L1 that barely holds the
+  /// rows being worked on.
+  /// Without a target spec the choice is the one that lost least.
   int64_t localityFor(size_t buffers) const {
     if (locality >= 0)
       return locality;
-    return buffers <= 1 ? 2 : 3;
+    return buffers > 1 && l1CacheBytes >= kMinL1BytesForL1Prefetch ? 3 : 2;
   }
+
+  /// L1 data cache bytes of the target (0: unknown), set per function.
+  int64_t l1CacheBytes = 0;
 
   /// How many blocks of `rows` rows ahead to prefetch for `load`: at least
   /// `distance`, and at least `min-bytes-ahead` bytes ahead in the buffer

@@ -282,14 +282,15 @@ func.func @vector_elements(%x: memref<64x32xvector<16xf32>>, %y: memref<64x32xve
 // -----
 
 // A sweep that reads two row buffers (a gradient's x and dy) prefetches both
-// into L1 (locality<3>); an explicit locality applies to every sweep.
+// into L2 (locality<2>) when the target's L1 data cache is unknown; an
+// explicit locality applies to every sweep.
 // RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows{locality=1}))" | FileCheck %s --check-prefix=LOC1
 
 // CHECK-LABEL: func.func @two_row_buffers
-//   CHECK-NOT:   locality<2>
-//       CHECK:   memref.prefetch %{{.+}}, read, locality<3>, data : memref<8x16xf32>
-//       CHECK:   memref.prefetch %{{.+}}, read, locality<3>, data : memref<8x16xf32>
-//   CHECK-NOT:   locality<2>
+//   CHECK-NOT:   locality<3>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<2>, data : memref<8x16xf32>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<2>, data : memref<8x16xf32>
+//   CHECK-NOT:   locality<3>
 // LOC1-LABEL: func.func @two_row_buffers
 //       LOC1:   memref.prefetch %{{.+}}, read, locality<1>, data : memref<8x16xf32>
 //       LOC1:   memref.prefetch %{{.+}}, read, locality<1>, data : memref<8x16xf32>
@@ -308,4 +309,85 @@ func.func @two_row_buffers(%x: memref<8x16xf32>, %dy: memref<8x16xf32>, %dx: mem
     scf.reduce
   }
   return
+}
+
+// -----
+
+// With a DLTI target spec whose CPU has a 48 KiB L1 data cache, a sweep that
+// reads two row buffers prefetches into L1 (locality<3>); a sweep that reads
+// one still prefetches into L2. An explicit locality still wins.
+
+// CHECK-LABEL: func.func @large_l1_two_row_buffers
+//   CHECK-NOT:   locality<2>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<3>, data : memref<8x16xf32>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<3>, data : memref<8x16xf32>
+//   CHECK-NOT:   locality<2>
+// CHECK-LABEL: func.func @large_l1_one_row_buffer
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<2>, data : memref<8x16xf32>
+//   CHECK-NOT:   locality<3>
+// LOC1-LABEL: func.func @large_l1_two_row_buffers
+//       LOC1:   memref.prefetch %{{.+}}, read, locality<1>, data : memref<8x16xf32>
+//       LOC1:   memref.prefetch %{{.+}}, read, locality<1>, data : memref<8x16xf32>
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<
+    "CPU" = #dlti.target_device_spec<"L1_cache_size_in_bytes" = 49152 : ui32>>} {
+func.func @large_l1_two_row_buffers(%x: memref<8x16xf32>, %dy: memref<8x16xf32>, %dx: memref<8x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%row) = (%c0) to (%c8) step (%c1) {
+    scf.for %j = %c0 to %c16 step %c16 {
+      %a = vector.load %x[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %b = vector.load %dy[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %s = arith.mulf %a, %b : vector<16xf32>
+      vector.store %s, %dx[%row, %j] : memref<8x16xf32>, vector<16xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+func.func @large_l1_one_row_buffer(%x: memref<8x16xf32>, %y: memref<8x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%row) = (%c0) to (%c8) step (%c1) {
+    scf.for %j = %c0 to %c16 step %c16 {
+      %a = vector.load %x[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      vector.store %a, %y[%row, %j] : memref<8x16xf32>, vector<16xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+}
+
+// -----
+
+// A 32 KiB L1 data cache: a gradient's sweep prefetches into L2.
+
+// CHECK-LABEL: func.func @small_l1_two_row_buffers
+//   CHECK-NOT:   locality<3>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<2>, data : memref<8x16xf32>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<2>, data : memref<8x16xf32>
+//   CHECK-NOT:   locality<3>
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<
+    "CPU" = #dlti.target_device_spec<"L1_cache_size_in_bytes" = 32768 : ui32>>} {
+func.func @small_l1_two_row_buffers(%x: memref<8x16xf32>, %dy: memref<8x16xf32>, %dx: memref<8x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%row) = (%c0) to (%c8) step (%c1) {
+    scf.for %j = %c0 to %c16 step %c16 {
+      %a = vector.load %x[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %b = vector.load %dy[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %s = arith.mulf %a, %b : vector<16xf32>
+      vector.store %s, %dx[%row, %j] : memref<8x16xf32>, vector<16xf32>
+    }
+    scf.reduce
+  }
+  return
+}
 }

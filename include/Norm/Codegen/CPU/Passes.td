@@ -222,6 +222,16 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
     and computed before the sweep. It is at least `min-bytes-ahead` bytes
     ahead when the rows have a static size (more rows for short rows). Runs after bufferization, on `vector.load`/`vector.store`.
 
+    Where the prefetches go by default depends on the target's L1 data
+    cache, read from the DLTI target system spec of an enclosing op (as
+    `norm-runner` attaches for its host); without one, into L2:
+    ```mlir
+    module attributes {dlti.target_system_spec = #dlti.target_system_spec<
+        "CPU" = #dlti.target_device_spec<"L1_cache_size_in_bytes" = 49152 : ui32>>} {
+      ...
+    }
+    ```
+
     Example (distance = 1):
     ```mlir
     scf.for %j = %c0 to %c4096 step %c16 {
@@ -245,9 +255,10 @@ def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
            "Prefetch at least this many bytes ahead in each buffer: more "
            "rows ahead for short static rows (0: `distance` only)">,
     Option<"locality", "locality", "int64_t", "-1",
-           "Locality hint of the prefetches, 0..3 (3: into L1); -1: 2 in "
-           "sweeps that read one row-indexed buffer (forward), 3 in sweeps "
-           "that read several (gradients)">,
+           "Locality hint of the prefetches, 0..3 (3: into L1); -1: 2, "
+           "except 3 in sweeps that read several row-indexed buffers "
+           "(gradients) when the DLTI target spec gives the CPU an L1 data "
+           "cache of at least 48 KiB">,
   ];
   let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
 }
