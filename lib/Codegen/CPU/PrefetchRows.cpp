@@ -44,8 +44,16 @@ int64_t targetL1CacheBytes(Operation *op) {
       dlti::query(op, {"CPU", "L1_cache_size_in_bytes"});
   if (failed(size))
     return 0;
+  // Anything but a plausible size (a string, a negative or huge number) is
+  // no information.
   auto integer = dyn_cast<IntegerAttr>(*size);
-  return integer ? integer.getValue().getZExtValue() : 0;
+  if (!integer)
+    return 0;
+  const APInt &value = integer.getValue();
+  if ((!integer.getType().isUnsignedInteger() && value.isNegative()) ||
+      value.getActiveBits() > 40)
+    return 0;
+  return value.getZExtValue();
 }
 
 /// True when `load` reads a row of a buffer in `loop`: its leading index is

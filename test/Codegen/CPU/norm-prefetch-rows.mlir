@@ -391,3 +391,56 @@ func.func @small_l1_two_row_buffers(%x: memref<8x16xf32>, %dy: memref<8x16xf32>,
   return
 }
 }
+
+// -----
+
+// An L1 size that is not a plausible number of bytes says nothing: L2.
+
+// CHECK-LABEL: func.func @bad_l1_spec
+//   CHECK-NOT:   locality<3>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<2>, data : memref<8x16xf32>
+//   CHECK-NOT:   locality<3>
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<
+    "CPU" = #dlti.target_device_spec<"L1_cache_size_in_bytes" = -49152 : i32>>} {
+func.func @bad_l1_spec(%x: memref<8x16xf32>, %dy: memref<8x16xf32>, %dx: memref<8x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%row) = (%c0) to (%c8) step (%c1) {
+    scf.for %j = %c0 to %c16 step %c16 {
+      %a = vector.load %x[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %b = vector.load %dy[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %s = arith.mulf %a, %b : vector<16xf32>
+      vector.store %s, %dx[%row, %j] : memref<8x16xf32>, vector<16xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+}
+
+// -----
+
+// CHECK-LABEL: func.func @string_l1_spec
+//   CHECK-NOT:   locality<3>
+//       CHECK:   memref.prefetch %{{.+}}, read, locality<2>, data : memref<8x16xf32>
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<
+    "CPU" = #dlti.target_device_spec<"L1_cache_size_in_bytes" = "48K">>} {
+func.func @string_l1_spec(%x: memref<8x16xf32>, %dy: memref<8x16xf32>, %dx: memref<8x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%row) = (%c0) to (%c8) step (%c1) {
+    scf.for %j = %c0 to %c16 step %c16 {
+      %a = vector.load %x[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %b = vector.load %dy[%row, %j] : memref<8x16xf32>, vector<16xf32>
+      %s = arith.mulf %a, %b : vector<16xf32>
+      vector.store %s, %dx[%row, %j] : memref<8x16xf32>, vector<16xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+}
