@@ -73,7 +73,9 @@ static cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("Options of norm-lower-to-cpu / norm-lower-to-nvvm, e.g. "
              "'threads=1 vector-width=8' (for this host's JIT, native-bf16 "
-             "defaults to true where the CPU has AVX512-BF16)"),
+             "defaults to true where the CPU has AVX512-BF16, and a module "
+             "without a DLTI target spec gets one with the host's L1 data "
+             "cache size)"),
     cl::value_desc("options"), cl::cat(runnerCategory));
 static cl::opt<std::string> explicitPipeline(
     "pipeline",
