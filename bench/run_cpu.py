@@ -73,6 +73,17 @@ def run(cmd, timeout=600, env=None):
     return p.returncode, p.stdout + p.stderr
 
 
+def thp_mode():
+    """The kernel's THP setting ("always", "madvise", "never"), or "unknown"."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            text = f.read()
+        start, end = text.index("[") + 1, text.index("]")
+        return f"'{text[start:end]}'"
+    except (OSError, ValueError):
+        return "unknown"
+
+
 def is_cache_resident(shape, dtype, direction):
     return normlib.model_bytes(direction, shape, dtype) <= CACHE_BYTES
 
@@ -367,11 +378,22 @@ def main():
     ap.add_argument("--ops", default=",".join(normlib.OPS))
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--skip", default="", help="impls to skip, comma-separated")
+    ap.add_argument("--thp", action="store_true",
+                    help="run every process (copy, norm-runner, C++, torch) "
+                         "with glibc's malloc on transparent huge pages "
+                         "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1): where THP "
+                         "is 'madvise' only, 4 KiB pages and their TLB misses "
+                         "bound the DRAM rows, the copy's included")
     ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                     help="first wait up to SECONDS for the 1-minute load "
                          "average to drop below 0.5")
     a = ap.parse_args()
 
+    if a.thp:
+        # Inherited by every subprocess below (they all take os.environ).
+        tunables = os.environ.get("GLIBC_TUNABLES", "")
+        os.environ["GLIBC_TUNABLES"] = ":".join(
+            t for t in (tunables, "glibc.malloc.hugetlb=1") if t)
     ops = [o for o in a.ops.split(",") if o]
     for o in ops:
         if o not in normlib.OPS:
@@ -392,6 +414,8 @@ def main():
         f"{load[1]:.2f} {load[2]:.2f}")
     if load[0] > 0.7:
         log("   WARNING: other processes are running; numbers will be noisy")
+    log(f"== pages: transparent huge pages {thp_mode()}; malloc "
+        + ("on huge pages (--thp)" if a.thp else "on the default pages"))
 
     log("== verifying the C++ baselines against numpy float64 (37x256)")
     fails, total = check_cpp(a.cpu_bench)
