@@ -42,7 +42,15 @@ def main():
         "norm-runner"))
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--reps", type=int, default=50)
+    ap.add_argument("--thp", action="store_true",
+                    help="malloc on transparent huge pages in every run "
+                         "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1, as "
+                         "run_cpu.py --thp)")
     a = ap.parse_args()
+    if a.thp:
+        tunables = os.environ.get("GLIBC_TUNABLES", "")
+        os.environ["GLIBC_TUNABLES"] = ":".join(
+            t for t in (tunables, "glibc.malloc.hugetlb=1") if t)
 
     try:
         shape = tuple(int(s) for s in a.shape.split("x"))
