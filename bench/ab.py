@@ -48,9 +48,7 @@ def main():
                          "run_cpu.py --thp)")
     a = ap.parse_args()
     if a.thp:
-        tunables = os.environ.get("GLIBC_TUNABLES", "")
-        os.environ["GLIBC_TUNABLES"] = ":".join(
-            t for t in (tunables, "glibc.malloc.hugetlb=1") if t)
+        normlib.use_huge_pages()
 
     try:
         shape = tuple(int(s) for s in a.shape.split("x"))

@@ -9,6 +9,7 @@
 """
 
 import math
+import os
 
 import numpy as np
 
@@ -20,6 +21,18 @@ ELEM_BYTES = {"f32": 4, "bf16": 2, "f16": 2, "f64": 8}
 # ----------------------------------------------------------------------------
 # MLIR generation
 # ----------------------------------------------------------------------------
+
+HUGE_PAGES_TUNABLE = "glibc.malloc.hugetlb=1"
+
+
+def use_huge_pages():
+    """Puts glibc's malloc of this process's future children on transparent
+    huge pages (GLIBC_TUNABLES, kept with any tunables already set); for the
+    benches' --thp."""
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    os.environ["GLIBC_TUNABLES"] = ":".join(
+        t for t in (tunables, HUGE_PAGES_TUNABLE) if t)
+
 
 def _tensor(shape, elt):
     dims = "x".join(str(d) for d in shape)

@@ -391,9 +391,7 @@ def main():
 
     if a.thp:
         # Inherited by every subprocess below (they all take os.environ).
-        tunables = os.environ.get("GLIBC_TUNABLES", "")
-        os.environ["GLIBC_TUNABLES"] = ":".join(
-            t for t in (tunables, "glibc.malloc.hugetlb=1") if t)
+        normlib.use_huge_pages()
     ops = [o for o in a.ops.split(",") if o]
     for o in ops:
         if o not in normlib.OPS:
