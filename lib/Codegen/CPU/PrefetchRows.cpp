@@ -85,7 +85,7 @@ struct NormPrefetchRowsPass
     }
     if (distance <= 0)
       return;
-    l1CacheBytes = targetL1CacheBytes(getOperation());
+    int64_t l1CacheBytes = targetL1CacheBytes(getOperation());
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
       // The write sweep: a loop whose own body stores vectors.
@@ -97,14 +97,14 @@ struct NormPrefetchRowsPass
       // The row index of each row but the first of a row block is computed
       // in the loop (row + k): hoist it so that the row is recognized.
       moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
-      prefetchNextRows(loop);
+      prefetchNextRows(loop, l1CacheBytes);
       // The prefetch addresses' row parts (clamp, 1-D view, row start) do
       // not change in the loop.
       moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
     }
   }
 
-  void prefetchNextRows(scf::ForOp loop) {
+  void prefetchNextRows(scf::ForOp loop, int64_t l1CacheBytes) {
     // One prefetch per (buffer, row index, other indices) read in the loop.
     llvm::SmallDenseSet<std::pair<Value, Value>> seen;
     SmallVector<vector::LoadOp> loads;
@@ -117,7 +117,7 @@ struct NormPrefetchRowsPass
     DenseMap<Value, int64_t> rowsPerBuffer;
     for (vector::LoadOp load : loads)
       ++rowsPerBuffer[load.getBase()];
-    int64_t hint = localityFor(rowsPerBuffer.size());
+    int64_t hint = localityFor(rowsPerBuffer.size(), l1CacheBytes);
     // The loads of a buffer in block order (row, row + 1, ...).
     DenseMap<Value, int64_t> rowInBlock;
     for (vector::LoadOp load : loads) {
@@ -199,8 +199,9 @@ struct NormPrefetchRowsPass
   /// The locality hint of the prefetches of a sweep that reads `buffers`
   /// row-indexed buffers: the `locality` option, or with "auto" (-1) 2 (to
   /// L2, prefetcht1), except for sweeps that read several buffers (the
-  /// gradients' x and dy) on a target whose L1 data cache has at least
-  /// 48 KiB (DLTI, see targetL1CacheBytes), which get 3 (to L1, prefetcht0).
+  /// gradients' x and dy) on a target whose L1 data cache (`l1CacheBytes`,
+  /// 0: unknown; see targetL1CacheBytes) has at least 48 KiB, which get 3
+  /// (to L1, prefetcht0).
   /// Measured with bench/ab.py, interleaved: on an Emerald Rapids host (48
   /// KiB L1d) forward sweeps ran 2-23% faster with prefetcht1 and the f32
   /// gradients 1-9% slower; on a Zen 4 host (32 KiB L1d) forward sweeps
@@ -209,14 +210,11 @@ struct NormPrefetchRowsPass
   /// last): prefetcht0 pulls rows ahead into an L1 that barely holds the
   /// rows being worked on.
   /// Without a target spec the choice is the one that lost least.
-  int64_t localityFor(size_t buffers) const {
+  int64_t localityFor(size_t buffers, int64_t l1CacheBytes) const {
     if (locality >= 0)
       return locality;
     return buffers > 1 && l1CacheBytes >= kMinL1BytesForL1Prefetch ? 3 : 2;
   }
-
-  /// L1 data cache bytes of the target (0: unknown), set per function.
-  int64_t l1CacheBytes = 0;
 
   /// How many blocks of `rows` rows ahead to prefetch for `load`: at least
   /// `distance`, and at least `min-bytes-ahead` bytes ahead in the buffer
