@@ -288,7 +288,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     for (linalg::LinalgOp op : reductions)
       for (OpOperand &init : op.getDpsInitsMutable())
         rowSizedSums += isRowSized(init.get(), shape.length);
-    return rowBlocksPay(shape, rowSizedSums) ? rowBlock : 1;
+    return rowsPerBlock(shape, rowSizedSums, /*forward=*/false);
   }
 
   /// Rows per forward tile (see rowBlocksPay), counting the row-sized
@@ -299,17 +299,18 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     // the vectorizer splits into single rows again: leave them.
     if (lastRowDim(op) != 0)
       return 1;
-    // Only whole blocks: a partial tile has a dynamic size, which
-    // norm-vectorize-rows leaves scalar.
-    int64_t rows = op.getStaticLoopRanges().front();
-    if (ShapedType::isDynamic(rows) || rows % rowBlock != 0)
-      return 1;
     RowShape shape = rowShapeOf(op);
     int64_t rowParameters = 0;
     for (OpOperand *input : op.getDpsInputOperands())
       rowParameters += !op.getMatchingIndexingMap(input).isFunctionOfDim(0) &&
                        isRowSized(input->get(), shape.length);
-    return rowBlocksPay(shape, rowParameters) ? rowBlock : 1;
+    int64_t block = rowsPerBlock(shape, rowParameters, /*forward=*/true);
+    // Only whole blocks: a partial tile has a dynamic size, which
+    // norm-vectorize-rows leaves scalar.
+    int64_t rows = op.getStaticLoopRanges().front();
+    if (ShapedType::isDynamic(rows) || rows % block != 0)
+      return 1;
+    return block;
   }
 
   /// The rows an op works on: their static length (the product of the
@@ -375,20 +376,43 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   ///   rows of 64-1024 elements in cache (13-40% faster; from DRAM 10%
   ///   either way, longer rows up to 15% slower); f32 rows gain nothing
   ///   (forward 10-20% slower).
-  /// Rows shorter than 64 elements or of dynamic length keep one row, and
-  /// so do rows whose stride puts the block's rows in the same L1 sets (see
-  /// blockRowsShareSets).
+  /// Rows shorter than 64 elements or of dynamic length keep one row. Where
+  /// the stride puts a block's rows in the same L1 sets, rowsPerBlock
+  /// decides.
   bool rowBlocksPay(const RowShape &shape, int64_t rowSized) const {
     int64_t length = shape.length;
     if (length < 64)
-      return false;
-    if (blockRowsShareSets(length * shape.bits / 8, rowBlock))
       return false;
     bool narrow = shape.bits < 32;
     bool inCache = shape.bytes >= 0 && shape.bytes < cacheBytes;
     if (rowSized >= 2)
       return narrow || length >= 2048 || (length <= 512 && inCache);
     return narrow && length <= 1024 && inCache;
+  }
+
+  /// Rows per block for rows of `shape` with `rowSized` row-sized
+  /// parameters or sums: `rowBlock` where blocks pay (rowBlocksPay) and
+  /// their rows fall in different L1 sets (blockRowsShareSets), else 1 --
+  /// except forward f32 rows of 16 KiB or more, whose blocks of two run
+  /// faster even in the same sets. Measured on a Zen 4 host (L1d 32 KiB
+  /// 8-way; bench/ab.py, interleaved, 2 threads from DRAM), SeeDNorm forward
+  /// in blocks of 2 rows against single rows: D = 4096 0.85-0.91x, 8192
+  /// 0.84x (1 thread 0.85x; 256 x 4096 in cache 0.98x); but D = 2048 (a row
+  /// and the parameters still fit in L1) 1.05x, the f32 gradient at 4096
+  /// 1.01-1.08x, and bf16 rows of 4096 1.18x (forward) and 4x (gradient):
+  /// their 32-byte loads use each line in two iterations, and the rows'
+  /// lines evict each other in between.
+  int64_t rowsPerBlock(const RowShape &shape, int64_t rowSized,
+                       bool forward) const {
+    if (rowBlock <= 1 || !rowBlocksPay(shape, rowSized))
+      return 1;
+    int64_t rowBytes = shape.length * shape.bits / 8;
+    if (!blockRowsShareSets(rowBytes, rowBlock))
+      return rowBlock;
+    constexpr int64_t kMinRowBytesForPairs = 16 * 1024;
+    bool pairsPay = forward && shape.bits == 32 &&
+                    rowBytes >= kMinRowBytesForPairs;
+    return pairsPay ? 2 : 1;
   }
 
   /// True when more than two of `rows` rows `rowBytes` apart fall in the

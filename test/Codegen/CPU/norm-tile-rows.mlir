@@ -361,3 +361,28 @@ func.func @seednorm_heads(%x: tensor<16x32xf32>, %a: tensor<32xf32>, %b: tensor<
   %y = norm.seednorm %x, %a, %b, %c {heads = 4 : i64} : (tensor<16x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<16x32xf32>
   return %y : tensor<16x32xf32>
 }
+
+// -----
+
+// Forward f32 rows of 16 KiB or more a multiple of 4 KiB apart share L1 sets
+// in blocks of 4, yet blocks of 2 still load the parameters half as often
+// and measured faster: 2-row tiles. Shorter f32 rows (a row and the
+// parameters fit in L1), bf16 rows (their lines are used across two
+// iterations) and odd row counts keep one row.
+
+// CHECK-LABEL: func.func @seednorm_forward_rows_sharing_l1_sets
+//       CHECK:   scf.forall (%{{.+}}) = (0) to (8) step (2)
+//       CHECK:     tensor<2x1x4096xf32>
+//       CHECK:   scf.forall (%{{.+}}) in (7)
+//       CHECK:     tensor<1x1x4096xf32>
+//       CHECK:   scf.forall (%{{.+}}) in (8)
+//       CHECK:     tensor<1x1x2048xf32>
+//       CHECK:   scf.forall (%{{.+}}) in (8)
+//       CHECK:     tensor<1x1x4096xbf16>
+func.func @seednorm_forward_rows_sharing_l1_sets(%x: tensor<8x4096xf32>, %xodd: tensor<7x4096xf32>, %a: tensor<4096xf32>, %xs: tensor<8x2048xf32>, %as: tensor<2048xf32>, %xh: tensor<8x4096xbf16>) -> (tensor<8x4096xf32>, tensor<7x4096xf32>, tensor<8x2048xf32>, tensor<8x4096xbf16>) {
+  %y = norm.seednorm %x, %a, %a, %a : (tensor<8x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> tensor<8x4096xf32>
+  %yodd = norm.seednorm %xodd, %a, %a, %a : (tensor<7x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> tensor<7x4096xf32>
+  %ys = norm.seednorm %xs, %as, %as, %as : (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<8x2048xf32>
+  %yh = norm.seednorm %xh, %a, %a, %a : (tensor<8x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> tensor<8x4096xbf16>
+  return %y, %yodd, %ys, %yh : tensor<8x4096xf32>, tensor<7x4096xf32>, tensor<8x2048xf32>, tensor<8x4096xbf16>
+}

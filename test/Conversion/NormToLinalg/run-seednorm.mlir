@@ -38,6 +38,7 @@
 // CASE: {"dtype": "f16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "f16 x, f32 params, 8 rows D=128 (4-row tiles)", "op": "seednorm", "outputs": [{"dtype": "f16", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [8, 128], "stats": true}
 // CASE: {"dtype": "f16", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad f16 x, f32 params, 10 rows D=64 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [10, 64], "stats": false}
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad bf16 7 rows D=512 (4-row blocks)", "op": "seednorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [7, 512], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=4096, 6 rows (2-row tiles), NaN row and Inf", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [6, 4096], "stats": true}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -276,6 +277,11 @@ func.func @case_26(%x: tensor<10x64xf16>, %alpha: tensor<64xf32>, %beta: tensor<
 func.func @case_27(%x: tensor<7x512xbf16>, %alpha: tensor<512xf32>, %beta: tensor<512xf32>, %gamma: tensor<512xf32>, %dy: tensor<7x512xbf16>) -> (tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) {
   %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<7x512xbf16>, tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>) -> (tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>)
   return %r0, %r1, %r2, %r3 : tensor<7x512xbf16>, tensor<512xf32>, tensor<512xf32>, tensor<512xf32>
+}
+
+func.func @case_28(%x: tensor<6x4096xf32>, %alpha: tensor<4096xf32>, %beta: tensor<4096xf32>, %gamma: tensor<4096xf32>) -> (tensor<6x4096xf32>, tensor<6xf32>, tensor<6x1xf32>) {
+  %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<6x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<6x4096xf32>, tensor<6xf32>, tensor<6x1xf32>)
+  return %r0, %r1, %r2 : tensor<6x4096xf32>, tensor<6xf32>, tensor<6x1xf32>
 }
 
 func.func @main() {
@@ -1507,5 +1513,48 @@ func.func @main() {
   call @dump(%rd559) : (tensor<?xf32>) -> ()
   %rd561 = tensor.cast %res552#3 : tensor<512xf32> to tensor<?xf32>
   call @dump(%rd561) : (tensor<?xf32>) -> ()
+  %xf562_n = arith.constant 24576 : index
+  %xf562_s = arith.constant 0.3 : f32
+  %xf562_c = arith.constant 1.0 : f32
+  %xf562_o = arith.constant 0.1 : f32
+  %xf562 = call @gen(%xf562_n, %xf562_s, %xf562_c, %xf562_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp563 = arith.constant dense<0x7FC00000> : tensor<4096xf32>
+  %xf564 = tensor.insert_slice %sp563 into %xf562[8192] [4096] [1] : tensor<4096xf32> into tensor<?xf32>
+  %sp565 = arith.constant 0x7F800000 : f32
+  %spi566 = arith.constant 16391 : index
+  %xf567 = tensor.insert %sp565 into %xf564[%spi566] : tensor<?xf32>
+  call @dump(%xf567) : (tensor<?xf32>) -> ()
+  %xs568 = tensor.cast %xf567 : tensor<?xf32> to tensor<24576xf32>
+  %x569 = tensor.expand_shape %xs568 [[0, 1]] output_shape [6, 4096] : tensor<24576xf32> into tensor<6x4096xf32>
+  %alphaf570_n = arith.constant 4096 : index
+  %alphaf570_s = arith.constant 2.1 : f32
+  %alphaf570_c = arith.constant 0.6 : f32
+  %alphaf570_o = arith.constant 0.8 : f32
+  %alphaf570 = call @gen(%alphaf570_n, %alphaf570_s, %alphaf570_c, %alphaf570_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf570) : (tensor<?xf32>) -> ()
+  %alphas571 = tensor.cast %alphaf570 : tensor<?xf32> to tensor<4096xf32>
+  %betaf572_n = arith.constant 4096 : index
+  %betaf572_s = arith.constant 0.7 : f32
+  %betaf572_c = arith.constant 0.02 : f32
+  %betaf572_o = arith.constant 0.0 : f32
+  %betaf572 = call @gen(%betaf572_n, %betaf572_s, %betaf572_c, %betaf572_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf572) : (tensor<?xf32>) -> ()
+  %betas573 = tensor.cast %betaf572 : tensor<?xf32> to tensor<4096xf32>
+  %gammaf574_n = arith.constant 4096 : index
+  %gammaf574_s = arith.constant 1.7 : f32
+  %gammaf574_c = arith.constant 0.4 : f32
+  %gammaf574_o = arith.constant 1.0 : f32
+  %gammaf574 = call @gen(%gammaf574_n, %gammaf574_s, %gammaf574_c, %gammaf574_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf574) : (tensor<?xf32>) -> ()
+  %gammas575 = tensor.cast %gammaf574 : tensor<?xf32> to tensor<4096xf32>
+  %res576:3 = call @case_28(%x569, %alphas571, %betas573, %gammas575) : (tensor<6x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<6x4096xf32>, tensor<6xf32>, tensor<6x1xf32>)
+  %rf577 = tensor.collapse_shape %res576#0 [[0, 1]] : tensor<6x4096xf32> into tensor<24576xf32>
+  %rd578 = tensor.cast %rf577 : tensor<24576xf32> to tensor<?xf32>
+  call @dump(%rd578) : (tensor<?xf32>) -> ()
+  %rd580 = tensor.cast %res576#1 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd580) : (tensor<?xf32>) -> ()
+  %rf581 = tensor.collapse_shape %res576#2 [[0, 1]] : tensor<6x1xf32> into tensor<6xf32>
+  %rd582 = tensor.cast %rf581 : tensor<6xf32> to tensor<?xf32>
+  call @dump(%rd582) : (tensor<?xf32>) -> ()
   return
 }
