@@ -32,6 +32,8 @@ namespace mlir::norm {
 using namespace mlir;
 
 namespace {
+
+constexpr int64_t kCacheLineBits = 64 * 8;
 struct NormNontemporalStoresPass
     : norm::impl::NormNontemporalStoresBase<NormNontemporalStoresPass> {
   using Base::Base;
@@ -78,9 +80,10 @@ struct NormNontemporalStoresPass
       store.setNontemporal(true);
       // A streaming store wider than its proven alignment is split into
       // narrow ones (eight 8-byte stores for a 64-byte vector on x86).
-      // Elements narrower than 32 bits are aligned unless the loop streams a
-      // block of rows of the buffer while it updates running sums (see the
-      // pass description: a gradient's row block measured faster split).
+      // Elements narrower than 32 bits are aligned unless the loop streams
+      // pieces of less than a cache line of a block of rows of the buffer
+      // while it updates running sums (see the pass description: such a
+      // gradient row block measured faster split).
       Type elementType = store.getMemRefType().getElementType();
       if (!elementType.isIntOrFloat())
         return;
@@ -88,9 +91,13 @@ struct NormNontemporalStoresPass
       auto updatesRunningSum = [&](vector::StoreOp other) {
         return readBack.contains({loop, rootBuffer(other.getBase())});
       };
+      VectorType vectorType = store.getVectorType();
+      bool subLinePiece =
+          vectorType.getRank() == 0 ||
+          vectorType.getShape().back() * elementBits < kCacheLineBits;
       if (elementBits < 32 &&
           (!alignNarrowElements ||
-           (storesSeveralRows(store) &&
+           (subLinePiece && storesSeveralRows(store) &&
             llvm::any_of(store->getBlock()->getOps<vector::StoreOp>(),
                          updatesRunningSum))))
         return;

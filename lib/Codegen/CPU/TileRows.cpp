@@ -393,26 +393,35 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// Rows per block for rows of `shape` with `rowSized` row-sized
   /// parameters or sums: `rowBlock` where blocks pay (rowBlocksPay) and
   /// their rows fall in different L1 sets (blockRowsShareSets), else 1 --
-  /// except forward f32 rows of 16 KiB or more, whose blocks of two run
-  /// faster even in the same sets. Measured on a Zen 4 host (L1d 32 KiB
-  /// 8-way; bench/ab.py, interleaved, 2 threads from DRAM), SeeDNorm forward
-  /// in blocks of 2 rows against single rows: D = 4096 0.85-0.91x, 8192
-  /// 0.84x (1 thread 0.85x; 256 x 4096 in cache 0.98x); but D = 2048 (a row
-  /// and the parameters still fit in L1) 1.05x, the f32 gradient at 4096
-  /// 1.01-1.08x, and bf16 rows of 4096 1.18x (forward) and 4x (gradient):
-  /// their 32-byte loads use each line in two iterations, and the rows'
-  /// lines evict each other in between.
+  /// except long rows (forward: 4096 elements or more, gradients: 2048),
+  /// which go in blocks of 2 even in the same sets: a pair loads the
+  /// parameters (and adds into the sums) half as often, as long as each
+  /// row's piece of a step is whole cache lines (see norm-vectorize-rows).
+  /// Measured on a Zen 4 host (L1d 32 KiB 8-way; bench/ab.py, interleaved,
+  /// 2 threads from DRAM), SeeDNorm in pairs against single rows: forward
+  /// 8192 x 4096 f32 0.85-0.91x (4096 x 8192 0.84x, 1 thread 0.85x, 256 x
+  /// 4096 in cache 0.98x), bf16 0.77-0.83x, but 16384 x 2048 f32 0.91-1.05x
+  /// and bf16 1.04x (a row and the parameters nearly fit in L1); gradient
+  /// 8192 x 4096 f32 0.84-0.95x, bf16 0.73-0.78x, 16384 x 2048 f32 0.91x,
+  /// bf16 0.89x. Blocks of 4 in the same sets gained no more (f32 gradient
+  /// 0.86x) or lost (bf16 1.13-1.2x).
   int64_t rowsPerBlock(const RowShape &shape, int64_t rowSized,
                        bool forward) const {
     if (rowBlock <= 1 || !rowBlocksPay(shape, rowSized))
       return 1;
+    int64_t block = rowBlock;
+    // A 16-bit gradient with three row-sized sums (SeeDNorm) goes 2 rows of
+    // a block at a time in both sweeps anyway (norm-vectorize-rows: whole
+    // lines of its four row sums, or of its nine streams, over 4 rows exceed
+    // the registers); blocks of 2 then ran faster still (65536 x 1024 bf16:
+    // 16.3 ms against 20.9 in blocks of 4).
+    if (!forward && shape.bits < 32 && rowSized >= 3)
+      block = std::min<int64_t>(block, 2);
     int64_t rowBytes = shape.length * shape.bits / 8;
-    if (!blockRowsShareSets(rowBytes, rowBlock))
-      return rowBlock;
-    constexpr int64_t kMinRowBytesForPairs = 16 * 1024;
-    bool pairsPay = forward && shape.bits == 32 &&
-                    rowBytes >= kMinRowBytesForPairs;
-    return pairsPay ? 2 : 1;
+    if (!blockRowsShareSets(rowBytes, block))
+      return block;
+    int64_t minLengthForPairs = forward ? 4096 : 2048;
+    return shape.length >= minLengthForPairs ? 2 : 1;
   }
 
   /// True when more than two of `rows` rows `rowBytes` apart fall in the

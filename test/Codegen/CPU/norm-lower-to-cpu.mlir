@@ -67,13 +67,11 @@ func.func @rmsnorm_bf16(%x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> tensor
   return %y : tensor<?x4096xbf16>
 }
 
-// SeeDNorm's bf16 gradient streams dx 4 rows per step while it updates the
-// parameter-gradient sums: those stores keep their element alignment (8-byte
-// streaming stores, measured faster there); the last rows' one-row loop
-// streams full width. (2080: rows 64 bytes off a multiple of 4 KiB; see
-// norm-tile-rows for rows that share L1 sets.)
+// SeeDNorm's bf16 gradient streams dx 2 rows per step, a whole line (32
+// bf16) of each, while it updates the parameter-gradient sums: full-width
+// aligned streams; the last row's one-row loop streams half lines.
 // LLVM-LABEL: llvm.func @seednorm_grad_bf16
-// LLVM-COUNT-4:   llvm.store %{{.+}}, %{{.+}} {alignment = 2 : i64, nontemporal} : vector<8xbf16>, !llvm.ptr
+// LLVM-COUNT-2:   llvm.store %{{.+}}, %{{.+}} {alignment = 64 : i64, nontemporal} : vector<16xf32>, !llvm.ptr
 //         LLVM:   llvm.call_intrinsic "llvm.arithmetic.fence"
 //         LLVM:   llvm.store %{{.+}}, %{{.+}} {alignment = 32 : i64, nontemporal} : vector<8xf32>, !llvm.ptr
 func.func @seednorm_grad_bf16(%dy: tensor<?x2080xbf16>, %x: tensor<?x2080xbf16>, %a: tensor<2080xf32>, %b: tensor<2080xf32>, %c: tensor<2080xf32>) -> (tensor<?x2080xbf16>, tensor<2080xf32>, tensor<2080xf32>, tensor<2080xf32>) {
@@ -103,15 +101,17 @@ func.func @int_column_sum(%x: tensor<4x4100xi32>) -> tensor<4100xi32> {
 // the row sums of a sweep (x^2, x.beta, the alpha and gamma sums) are one
 // loop, and dx and the parameter-gradient update are one loop: two sweeps
 // over each head, not four. The sums' sweep goes over 2 rows of the 4-row
-// block at a time (their 4 sums share the partial-sum registers).
+// block at a time (their 4 sums share the partial-sum registers), two cache
+// lines (32 f32) of each row a step, the last 16 of the 2064 peeled; the
+// second sweep takes one line (16) of each of the 4 rows.
 // LOOPS-LABEL: func.func @seednorm_grad_heads
 //       LOOPS:   scf.for %{{.+}} = %c0 to %{{.+}} step %c4 {
 //       LOOPS:     scf.for %{{.+}} = %c0 to %c4 step %c2 {
 //       LOOPS:       scf.for %{{.+}} = %c0 to %c2 step %c1 {
-//       LOOPS:         scf.for %{{.+}} = %c0 to %c2064 step %c8 iter_args
+//       LOOPS:         scf.for %{{.+}} = %c0 to %c2048 step %c32 iter_args
 //   LOOPS-NOT:         scf.for %{{.+}} = %c0 to %c2064
 //       LOOPS:     scf.for %{{.+}} = %c0 to %c2 step %c1 {
-//       LOOPS:       scf.for %{{.+}} = %c0 to %c2064 step %c8 {
+//       LOOPS:       scf.for %{{.+}} = %c0 to %c2064 step %c16 {
 //   LOOPS-NOT:       scf.for %{{.+}} = %c0 to %c2064
 //       LOOPS:   } {norm.row_loop}
 func.func @seednorm_grad_heads(%dy: tensor<?x4128xf32>, %x: tensor<?x4128xf32>, %a: tensor<4128xf32>, %b: tensor<4128xf32>, %c: tensor<4128xf32>) -> (tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>) {

@@ -132,13 +132,13 @@ func.func @seednorm_grad_long_rows(%dy: tensor<?x2064xf32>, %x: tensor<?x2064xf3
   return %dx, %da, %db, %dc : tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>
 }
 
-// bf16 rows of 1024 are long enough for blocks; f32 rows of 1024 are not
-// (measured slower).
+// bf16 rows of 1024 are long enough for blocks (of 2 in a 16-bit gradient);
+// f32 rows of 1024 are not (measured slower).
 
 // CHECK-LABEL: func.func @seednorm_grad_bf16_1024
 //       CHECK:   scf.forall
-//       CHECK:     scf.for {{.*}} step %c4
-//       CHECK:       tensor<4x1x1024xbf16>
+//       CHECK:     scf.for {{.*}} step %c2
+//       CHECK:       tensor<2x1x1024xbf16>
 func.func @seednorm_grad_bf16_1024(%dy: tensor<?x1024xbf16>, %x: tensor<?x1024xbf16>, %a: tensor<1024xf32>, %b: tensor<1024xf32>, %c: tensor<1024xf32>) -> (tensor<?x1024xbf16>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) {
   %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x1024xbf16>, tensor<?x1024xbf16>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) -> (tensor<?x1024xbf16>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>)
   return %dx, %da, %db, %dc : tensor<?x1024xbf16>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>
@@ -164,17 +164,21 @@ func.func @seednorm_grad_heads(%dy: tensor<?x4128xf32>, %x: tensor<?x4128xf32>, 
   return %dx, %da, %db, %dc : tensor<?x4128xf32>, tensor<4128xf32>, tensor<4128xf32>, tensor<4128xf32>
 }
 
-// Rows a multiple of 4 KiB apart (4096 f32, 2048 bf16), or less than a cache
-// line off one (4104 f32), put all rows of a block in the same L1 sets:
-// one row per step.
+// Rows a multiple of 4 KiB apart (4096 f32), or less than a cache line off
+// one (4104 f32), put all rows of a block of 4 in the same L1 sets: long
+// rows (2048 or more in a gradient) go in pairs instead. (16-bit gradients
+// always go in pairs: 2048 bf16.)
 
 // CHECK-LABEL: func.func @seednorm_grad_rows_sharing_l1_sets
 //   CHECK-NOT:     step %c4
-//       CHECK:     scf.for {{.*}} step %c1
+//       CHECK:     scf.for {{.*}} step %c2
+//       CHECK:       tensor<2x1x4096xf32>
 //   CHECK-NOT:     step %c4
-//       CHECK:     scf.for {{.*}} step %c1
+//       CHECK:     scf.for {{.*}} step %c2
+//       CHECK:       tensor<2x1x2048xbf16>
 //   CHECK-NOT:     step %c4
-//       CHECK:     scf.for {{.*}} step %c1
+//       CHECK:     scf.for {{.*}} step %c2
+//       CHECK:       tensor<2x1x4104xf32>
 //   CHECK-NOT:     step %c4
 //       CHECK:   return
 func.func @seednorm_grad_rows_sharing_l1_sets(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %a: tensor<4096xf32>, %dyh: tensor<?x2048xbf16>, %xh: tensor<?x2048xbf16>, %ah: tensor<2048xf32>, %dyo: tensor<?x4104xf32>, %xo: tensor<?x4104xf32>, %ao: tensor<4104xf32>) -> (tensor<?x4096xf32>, tensor<?x2048xbf16>, tensor<?x4104xf32>) {
@@ -364,11 +368,11 @@ func.func @seednorm_heads(%x: tensor<16x32xf32>, %a: tensor<32xf32>, %b: tensor<
 
 // -----
 
-// Forward f32 rows of 16 KiB or more a multiple of 4 KiB apart share L1 sets
-// in blocks of 4, yet blocks of 2 still load the parameters half as often
-// and measured faster: 2-row tiles. Shorter f32 rows (a row and the
-// parameters fit in L1), bf16 rows (their lines are used across two
-// iterations) and odd row counts keep one row.
+// Forward rows of 4096 elements or more a multiple of 4 KiB apart share L1
+// sets in blocks of 4, yet blocks of 2 still load the parameters half as
+// often and measured faster (f32 and bf16): 2-row tiles. Shorter rows (a
+// row and the parameters nearly fit in L1: 2048 f32 or bf16) and odd row
+// counts keep one row.
 
 // CHECK-LABEL: func.func @seednorm_forward_rows_sharing_l1_sets
 //       CHECK:   scf.forall (%{{.+}}) = (0) to (8) step (2)
@@ -377,12 +381,15 @@ func.func @seednorm_heads(%x: tensor<16x32xf32>, %a: tensor<32xf32>, %b: tensor<
 //       CHECK:     tensor<1x1x4096xf32>
 //       CHECK:   scf.forall (%{{.+}}) in (8)
 //       CHECK:     tensor<1x1x2048xf32>
+//       CHECK:   scf.forall (%{{.+}}) = (0) to (8) step (2)
+//       CHECK:     tensor<2x1x4096xbf16>
 //       CHECK:   scf.forall (%{{.+}}) in (8)
-//       CHECK:     tensor<1x1x4096xbf16>
-func.func @seednorm_forward_rows_sharing_l1_sets(%x: tensor<8x4096xf32>, %xodd: tensor<7x4096xf32>, %a: tensor<4096xf32>, %xs: tensor<8x2048xf32>, %as: tensor<2048xf32>, %xh: tensor<8x4096xbf16>) -> (tensor<8x4096xf32>, tensor<7x4096xf32>, tensor<8x2048xf32>, tensor<8x4096xbf16>) {
+//       CHECK:     tensor<1x1x2048xbf16>
+func.func @seednorm_forward_rows_sharing_l1_sets(%x: tensor<8x4096xf32>, %xodd: tensor<7x4096xf32>, %a: tensor<4096xf32>, %xs: tensor<8x2048xf32>, %as: tensor<2048xf32>, %xh: tensor<8x4096xbf16>, %xhs: tensor<8x2048xbf16>) -> (tensor<8x4096xf32>, tensor<7x4096xf32>, tensor<8x2048xf32>, tensor<8x4096xbf16>, tensor<8x2048xbf16>) {
   %y = norm.seednorm %x, %a, %a, %a : (tensor<8x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> tensor<8x4096xf32>
   %yodd = norm.seednorm %xodd, %a, %a, %a : (tensor<7x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> tensor<7x4096xf32>
   %ys = norm.seednorm %xs, %as, %as, %as : (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<8x2048xf32>
   %yh = norm.seednorm %xh, %a, %a, %a : (tensor<8x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> tensor<8x4096xbf16>
-  return %y, %yodd, %ys, %yh : tensor<8x4096xf32>, tensor<7x4096xf32>, tensor<8x2048xf32>, tensor<8x4096xbf16>
+  %yhs = norm.seednorm %xhs, %as, %as, %as : (tensor<8x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<8x2048xbf16>
+  return %y, %yodd, %ys, %yh, %yhs : tensor<8x4096xf32>, tensor<7x4096xf32>, tensor<8x2048xf32>, tensor<8x4096xbf16>, tensor<8x2048xbf16>
 }

@@ -60,29 +60,31 @@ func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16
 // -----
 
 // A block of 4 long rows (SeeDNorm gradient, three row-sized sums): vectors
-// carry the block as their leading dim (the second sweep has nine row-long
-// streams: x, dy, alpha, beta, gamma, dx and three running sums, so it gets a
-// quarter of the 64 lanes, vector<4x1x8xf32>), and the block's contribution to
-// each parameter-gradient sum is four adds (rows 0 to 3) into the running sum
-// (no transposing reduction). The first sweep keeps four sums per row (sum
-// x^2, x.beta, and the two of dy x): sharing the 64 lanes of partial sums,
-// 4 rows would get 4 lanes each, so it goes over 2 rows at a time with 8
-// lanes each (vector<2x1x8xf32>), one horizontal reduction per row and sum.
+// carry the block as their leading dim, and the block's contribution to each
+// parameter-gradient sum is four adds (rows 0 to 3) into the running sum (no
+// transposing reduction). A block's row pieces are widened to whole cache
+// lines where at most 256 lanes (16 AVX-512 registers) result: the second
+// sweep has nine row-long streams (x, dy, alpha, beta, gamma, dx and three
+// running sums), so it gets a quarter of the 64 lanes, 4 per row, widened to
+// one line (vector<4x1x16xf32>). The first sweep keeps four sums per row (sum
+// x^2, x.beta, and the two of dy x): it goes over 2 rows at a time, each
+// widened to two lines (vector<2x1x32xf32>), with one horizontal reduction
+// per row and sum.
 
 // CHECK-LABEL: func.func @seednorm_grad_block
 //       CHECK:   scf.for {{.*}} step %c4
 //       CHECK:     scf.for %{{.+}} = %c0 to %c4 step %c2
-//       CHECK:       scf.for {{.*}} step %c8 {{.*}} -> (vector<2x1x8xf32>, vector<2x1x8xf32>, vector<2x1x8xf32>, vector<2x1x8xf32>)
-//       CHECK:         vector.transfer_read {{.*}} : tensor<?x1x2064xf32>, vector<2x1x8xf32>
-//       CHECK:       vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<2x1x8xf32> to vector<2x1xf32>
-//       CHECK:     scf.for
-//       CHECK:       vector.transfer_write {{.*}} : vector<4x1x8xf32>, tensor<4x1x2064xf32>
+//       CHECK:       scf.for {{.*}} step %c32 {{.*}} -> (vector<2x1x32xf32>, vector<2x1x32xf32>, vector<2x1x32xf32>, vector<2x1x32xf32>)
+//       CHECK:         vector.transfer_read {{.*}} : tensor<?x1x2064xf32>, vector<2x1x32xf32>
+//       CHECK:       vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<2x1x32xf32> to vector<2x1xf32>
+//       CHECK:     scf.for {{.*}} step %c16
+//       CHECK:       vector.transfer_write {{.*}} : vector<4x1x16xf32>, tensor<4x1x2064xf32>
 //   CHECK-NOT:       vector.multi_reduction
-//       CHECK:       vector.extract %{{.+}}[0, 0] : vector<8xf32> from vector<4x1x8xf32>
-//       CHECK:       vector.extract %{{.+}}[1, 0] : vector<8xf32> from vector<4x1x8xf32>
-//       CHECK:       vector.extract %{{.+}}[2, 0] : vector<8xf32> from vector<4x1x8xf32>
-//       CHECK:       vector.extract %{{.+}}[3, 0] : vector<8xf32> from vector<4x1x8xf32>
-//       CHECK:       vector.transfer_write {{.*}} : vector<8xf32>, tensor<1x8xf32>
+//       CHECK:       vector.extract %{{.+}}[0, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       vector.extract %{{.+}}[1, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       vector.extract %{{.+}}[2, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       vector.extract %{{.+}}[3, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x16xf32>
 //       CHECK:   } {norm.row_loop}
 func.func @seednorm_grad_block(%dy: tensor<?x2064xf32>, %x: tensor<?x2064xf32>, %a: tensor<2064xf32>, %b: tensor<2064xf32>, %c: tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) {
   %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2064xf32>, tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>)
@@ -152,4 +154,39 @@ func.func @memory_loops(%m: memref<16xf32>, %n: memref<16xf32>) {
     }
   }
   return
+}
+
+// -----
+
+// bf16 rows in pairs: a line holds 32 bf16, so the row pieces are widened to
+// 32 lanes (or 64, two lines, where those fit). The gradient's sums sweep
+// (2 rows x 4 sums) and its dx sweep (nine streams) get one line a row; the
+// forward's sums sweep (2 rows x 2 sums) gets two, its write sweep (64 lanes
+// over 2 rows) already one. The single rows left over keep 16 lanes.
+
+// (WIDTH12 run: only its label, which ends the checks of the function above.)
+// WIDTH12-LABEL: func.func @seednorm_grad_bf16_pairs
+// CHECK-LABEL: func.func @seednorm_grad_bf16_pairs
+//       CHECK:   scf.for {{.*}} step %c2
+//       CHECK:     scf.for {{.*}} step %c32 {{.*}} -> (vector<2x1x32xf32>, vector<2x1x32xf32>, vector<2x1x32xf32>, vector<2x1x32xf32>)
+//       CHECK:       vector.transfer_read {{.*}} : tensor<?x1x1024xbf16>, vector<2x1x32xbf16>
+//       CHECK:     scf.for {{.*}} step %c32
+//       CHECK:       vector.transfer_write {{.*}} : vector<2x1x32xbf16>, tensor<2x1x1024xbf16>
+//       CHECK:   } {norm.row_loop}
+//       CHECK:   scf.for {{.*}} step %c1
+//       CHECK:     scf.for {{.*}} step %c16 {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+func.func @seednorm_grad_bf16_pairs(%dy: tensor<?x1024xbf16>, %x: tensor<?x1024xbf16>, %a: tensor<1024xf32>, %b: tensor<1024xf32>, %c: tensor<1024xf32>) -> (tensor<?x1024xbf16>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x1024xbf16>, tensor<?x1024xbf16>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>) -> (tensor<?x1024xbf16>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>)
+  return %dx, %da, %db, %dc : tensor<?x1024xbf16>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024xf32>
+}
+
+// CHECK-LABEL: func.func @seednorm_bf16_pairs
+//       CHECK:   scf.forall (%{{.+}}) = (0) to (8) step (2)
+//       CHECK:     scf.for {{.*}} step %c64 {{.*}} -> (vector<2x1x64xf32>, vector<2x1x64xf32>)
+//       CHECK:       vector.transfer_read {{.*}} : tensor<8x1x4096xbf16>, vector<2x1x64xbf16>
+//       CHECK:     scf.for {{.*}} step %c32
+//       CHECK:       vector.transfer_write {{.*}} : vector<2x1x32xbf16>, tensor<2x1x4096xbf16>
+func.func @seednorm_bf16_pairs(%x: tensor<8x4096xbf16>, %a: tensor<4096xf32>) -> tensor<8x4096xbf16> {
+  %y = norm.seednorm %x, %a, %a, %a : (tensor<8x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> tensor<8x4096xbf16>
+  return %y : tensor<8x4096xbf16>
 }

@@ -39,6 +39,9 @@
 // CASE: {"dtype": "f16", "eps": 1e-06, "heads": 4, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad f16 x, f32 params, 10 rows D=64 heads=4", "op": "seednorm_grad", "outputs": [{"dtype": "f16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [10, 64], "stats": false}
 // CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad bf16 7 rows D=512 (4-row blocks)", "op": "seednorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [7, 512], "stats": false}
 // CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "D=4096, 6 rows (2-row tiles), NaN row and Inf", "op": "seednorm", "outputs": [{"dtype": "f32", "name": "y"}, {"dtype": "f32", "name": "rstd"}, {"dtype": "f32", "name": "t"}], "pdtype": "f32", "shape": [6, 4096], "stats": true}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma"], "name": "bf16 D=4096, 4 rows (2-row tiles)", "op": "seednorm", "outputs": [{"dtype": "bf16", "name": "y"}], "pdtype": "f32", "shape": [4, 4096], "stats": false}
+// CASE: {"dtype": "f32", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad D=4096, 5 rows (pairs), zero row", "op": "seednorm_grad", "outputs": [{"dtype": "f32", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [5, 4096], "stats": false}
+// CASE: {"dtype": "bf16", "eps": 1e-06, "heads": 1, "inputs": ["x", "alpha", "beta", "gamma", "dy"], "name": "grad bf16 D=4096, 5 rows (pairs)", "op": "seednorm_grad", "outputs": [{"dtype": "bf16", "name": "dx"}, {"dtype": "f32", "name": "dalpha"}, {"dtype": "f32", "name": "dbeta"}, {"dtype": "f32", "name": "dgamma"}], "pdtype": "f32", "shape": [5, 4096], "stats": false}
 
 // v[k] = scale * sin(0.7311 * k + seed) + off, k the flat index.
 func.func @gen(%n: index, %seed: f32, %scale: f32, %off: f32) -> tensor<?xf32> {
@@ -282,6 +285,21 @@ func.func @case_27(%x: tensor<7x512xbf16>, %alpha: tensor<512xf32>, %beta: tenso
 func.func @case_28(%x: tensor<6x4096xf32>, %alpha: tensor<4096xf32>, %beta: tensor<4096xf32>, %gamma: tensor<4096xf32>) -> (tensor<6x4096xf32>, tensor<6xf32>, tensor<6x1xf32>) {
   %r0, %r1, %r2 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<6x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<6x4096xf32>, tensor<6xf32>, tensor<6x1xf32>)
   return %r0, %r1, %r2 : tensor<6x4096xf32>, tensor<6xf32>, tensor<6x1xf32>
+}
+
+func.func @case_29(%x: tensor<4x4096xbf16>, %alpha: tensor<4096xf32>, %beta: tensor<4096xf32>, %gamma: tensor<4096xf32>) -> (tensor<4x4096xbf16>) {
+  %r0 = norm.seednorm %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<4x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<4x4096xbf16>)
+  return %r0 : tensor<4x4096xbf16>
+}
+
+func.func @case_30(%x: tensor<5x4096xf32>, %alpha: tensor<4096xf32>, %beta: tensor<4096xf32>, %gamma: tensor<4096xf32>, %dy: tensor<5x4096xf32>) -> (tensor<5x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<5x4096xf32>, tensor<5x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<5x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<5x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>
+}
+
+func.func @case_31(%x: tensor<5x4096xbf16>, %alpha: tensor<4096xf32>, %beta: tensor<4096xf32>, %gamma: tensor<4096xf32>, %dy: tensor<5x4096xbf16>) -> (tensor<5x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) {
+  %r0, %r1, %r2, %r3 = norm.seednorm_grad %dy, %x, %alpha, %beta, %gamma {epsilon = 1.000000e-06 : f32, heads = 1 : i64} : (tensor<5x4096xbf16>, tensor<5x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<5x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
+  return %r0, %r1, %r2, %r3 : tensor<5x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>
 }
 
 func.func @main() {
@@ -1556,5 +1574,142 @@ func.func @main() {
   %rf581 = tensor.collapse_shape %res576#2 [[0, 1]] : tensor<6x1xf32> into tensor<6xf32>
   %rd582 = tensor.cast %rf581 : tensor<6xf32> to tensor<?xf32>
   call @dump(%rd582) : (tensor<?xf32>) -> ()
+  %xf583_n = arith.constant 16384 : index
+  %xf583_s = arith.constant 0.3 : f32
+  %xf583_c = arith.constant 1.0 : f32
+  %xf583_o = arith.constant 0.1 : f32
+  %xf583 = call @gen(%xf583_n, %xf583_s, %xf583_c, %xf583_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb584 = call @to_bf16(%xf583) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp585 = call @from_bf16(%xb584) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp585) : (tensor<?xf32>) -> ()
+  %xs586 = tensor.cast %xb584 : tensor<?xbf16> to tensor<16384xbf16>
+  %x587 = tensor.expand_shape %xs586 [[0, 1]] output_shape [4, 4096] : tensor<16384xbf16> into tensor<4x4096xbf16>
+  %alphaf588_n = arith.constant 4096 : index
+  %alphaf588_s = arith.constant 2.1 : f32
+  %alphaf588_c = arith.constant 0.6 : f32
+  %alphaf588_o = arith.constant 0.8 : f32
+  %alphaf588 = call @gen(%alphaf588_n, %alphaf588_s, %alphaf588_c, %alphaf588_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf588) : (tensor<?xf32>) -> ()
+  %alphas589 = tensor.cast %alphaf588 : tensor<?xf32> to tensor<4096xf32>
+  %betaf590_n = arith.constant 4096 : index
+  %betaf590_s = arith.constant 0.7 : f32
+  %betaf590_c = arith.constant 0.02 : f32
+  %betaf590_o = arith.constant 0.0 : f32
+  %betaf590 = call @gen(%betaf590_n, %betaf590_s, %betaf590_c, %betaf590_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf590) : (tensor<?xf32>) -> ()
+  %betas591 = tensor.cast %betaf590 : tensor<?xf32> to tensor<4096xf32>
+  %gammaf592_n = arith.constant 4096 : index
+  %gammaf592_s = arith.constant 1.7 : f32
+  %gammaf592_c = arith.constant 0.4 : f32
+  %gammaf592_o = arith.constant 1.0 : f32
+  %gammaf592 = call @gen(%gammaf592_n, %gammaf592_s, %gammaf592_c, %gammaf592_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf592) : (tensor<?xf32>) -> ()
+  %gammas593 = tensor.cast %gammaf592 : tensor<?xf32> to tensor<4096xf32>
+  %res594:1 = call @case_29(%x587, %alphas589, %betas591, %gammas593) : (tensor<4x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> (tensor<4x4096xbf16>)
+  %rf595 = tensor.collapse_shape %res594#0 [[0, 1]] : tensor<4x4096xbf16> into tensor<16384xbf16>
+  %rd596 = tensor.cast %rf595 : tensor<16384xbf16> to tensor<?xbf16>
+  %re597 = call @from_bf16(%rd596) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re597) : (tensor<?xf32>) -> ()
+  %xf598_n = arith.constant 20480 : index
+  %xf598_s = arith.constant 0.3 : f32
+  %xf598_c = arith.constant 1.0 : f32
+  %xf598_o = arith.constant 0.1 : f32
+  %xf598 = call @gen(%xf598_n, %xf598_s, %xf598_c, %xf598_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %sp599 = arith.constant dense<0.0> : tensor<4096xf32>
+  %xf600 = tensor.insert_slice %sp599 into %xf598[4096] [4096] [1] : tensor<4096xf32> into tensor<?xf32>
+  call @dump(%xf600) : (tensor<?xf32>) -> ()
+  %xs601 = tensor.cast %xf600 : tensor<?xf32> to tensor<20480xf32>
+  %x602 = tensor.expand_shape %xs601 [[0, 1]] output_shape [5, 4096] : tensor<20480xf32> into tensor<5x4096xf32>
+  %alphaf603_n = arith.constant 4096 : index
+  %alphaf603_s = arith.constant 2.1 : f32
+  %alphaf603_c = arith.constant 0.6 : f32
+  %alphaf603_o = arith.constant 0.8 : f32
+  %alphaf603 = call @gen(%alphaf603_n, %alphaf603_s, %alphaf603_c, %alphaf603_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf603) : (tensor<?xf32>) -> ()
+  %alphas604 = tensor.cast %alphaf603 : tensor<?xf32> to tensor<4096xf32>
+  %betaf605_n = arith.constant 4096 : index
+  %betaf605_s = arith.constant 0.7 : f32
+  %betaf605_c = arith.constant 0.02 : f32
+  %betaf605_o = arith.constant 0.0 : f32
+  %betaf605 = call @gen(%betaf605_n, %betaf605_s, %betaf605_c, %betaf605_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf605) : (tensor<?xf32>) -> ()
+  %betas606 = tensor.cast %betaf605 : tensor<?xf32> to tensor<4096xf32>
+  %gammaf607_n = arith.constant 4096 : index
+  %gammaf607_s = arith.constant 1.7 : f32
+  %gammaf607_c = arith.constant 0.4 : f32
+  %gammaf607_o = arith.constant 1.0 : f32
+  %gammaf607 = call @gen(%gammaf607_n, %gammaf607_s, %gammaf607_c, %gammaf607_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf607) : (tensor<?xf32>) -> ()
+  %gammas608 = tensor.cast %gammaf607 : tensor<?xf32> to tensor<4096xf32>
+  %dyf609_n = arith.constant 20480 : index
+  %dyf609_s = arith.constant 5.3 : f32
+  %dyf609_c = arith.constant 0.8 : f32
+  %dyf609_o = arith.constant 0.0 : f32
+  %dyf609 = call @gen(%dyf609_n, %dyf609_s, %dyf609_c, %dyf609_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%dyf609) : (tensor<?xf32>) -> ()
+  %dys610 = tensor.cast %dyf609 : tensor<?xf32> to tensor<20480xf32>
+  %dy611 = tensor.expand_shape %dys610 [[0, 1]] output_shape [5, 4096] : tensor<20480xf32> into tensor<5x4096xf32>
+  %res612:4 = call @case_30(%x602, %alphas604, %betas606, %gammas608, %dy611) : (tensor<5x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<5x4096xf32>) -> (tensor<5x4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
+  %rf613 = tensor.collapse_shape %res612#0 [[0, 1]] : tensor<5x4096xf32> into tensor<20480xf32>
+  %rd614 = tensor.cast %rf613 : tensor<20480xf32> to tensor<?xf32>
+  call @dump(%rd614) : (tensor<?xf32>) -> ()
+  %rd616 = tensor.cast %res612#1 : tensor<4096xf32> to tensor<?xf32>
+  call @dump(%rd616) : (tensor<?xf32>) -> ()
+  %rd618 = tensor.cast %res612#2 : tensor<4096xf32> to tensor<?xf32>
+  call @dump(%rd618) : (tensor<?xf32>) -> ()
+  %rd620 = tensor.cast %res612#3 : tensor<4096xf32> to tensor<?xf32>
+  call @dump(%rd620) : (tensor<?xf32>) -> ()
+  %xf621_n = arith.constant 20480 : index
+  %xf621_s = arith.constant 0.3 : f32
+  %xf621_c = arith.constant 1.0 : f32
+  %xf621_o = arith.constant 0.1 : f32
+  %xf621 = call @gen(%xf621_n, %xf621_s, %xf621_c, %xf621_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %xb622 = call @to_bf16(%xf621) : (tensor<?xf32>) -> tensor<?xbf16>
+  %xp623 = call @from_bf16(%xb622) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%xp623) : (tensor<?xf32>) -> ()
+  %xs624 = tensor.cast %xb622 : tensor<?xbf16> to tensor<20480xbf16>
+  %x625 = tensor.expand_shape %xs624 [[0, 1]] output_shape [5, 4096] : tensor<20480xbf16> into tensor<5x4096xbf16>
+  %alphaf626_n = arith.constant 4096 : index
+  %alphaf626_s = arith.constant 2.1 : f32
+  %alphaf626_c = arith.constant 0.6 : f32
+  %alphaf626_o = arith.constant 0.8 : f32
+  %alphaf626 = call @gen(%alphaf626_n, %alphaf626_s, %alphaf626_c, %alphaf626_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%alphaf626) : (tensor<?xf32>) -> ()
+  %alphas627 = tensor.cast %alphaf626 : tensor<?xf32> to tensor<4096xf32>
+  %betaf628_n = arith.constant 4096 : index
+  %betaf628_s = arith.constant 0.7 : f32
+  %betaf628_c = arith.constant 0.02 : f32
+  %betaf628_o = arith.constant 0.0 : f32
+  %betaf628 = call @gen(%betaf628_n, %betaf628_s, %betaf628_c, %betaf628_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%betaf628) : (tensor<?xf32>) -> ()
+  %betas629 = tensor.cast %betaf628 : tensor<?xf32> to tensor<4096xf32>
+  %gammaf630_n = arith.constant 4096 : index
+  %gammaf630_s = arith.constant 1.7 : f32
+  %gammaf630_c = arith.constant 0.4 : f32
+  %gammaf630_o = arith.constant 1.0 : f32
+  %gammaf630 = call @gen(%gammaf630_n, %gammaf630_s, %gammaf630_c, %gammaf630_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  call @dump(%gammaf630) : (tensor<?xf32>) -> ()
+  %gammas631 = tensor.cast %gammaf630 : tensor<?xf32> to tensor<4096xf32>
+  %dyf632_n = arith.constant 20480 : index
+  %dyf632_s = arith.constant 5.3 : f32
+  %dyf632_c = arith.constant 0.8 : f32
+  %dyf632_o = arith.constant 0.0 : f32
+  %dyf632 = call @gen(%dyf632_n, %dyf632_s, %dyf632_c, %dyf632_o) : (index, f32, f32, f32) -> tensor<?xf32>
+  %dyb633 = call @to_bf16(%dyf632) : (tensor<?xf32>) -> tensor<?xbf16>
+  %dyp634 = call @from_bf16(%dyb633) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%dyp634) : (tensor<?xf32>) -> ()
+  %dys635 = tensor.cast %dyb633 : tensor<?xbf16> to tensor<20480xbf16>
+  %dy636 = tensor.expand_shape %dys635 [[0, 1]] output_shape [5, 4096] : tensor<20480xbf16> into tensor<5x4096xbf16>
+  %res637:4 = call @case_31(%x625, %alphas627, %betas629, %gammas631, %dy636) : (tensor<5x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>, tensor<5x4096xbf16>) -> (tensor<5x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>)
+  %rf638 = tensor.collapse_shape %res637#0 [[0, 1]] : tensor<5x4096xbf16> into tensor<20480xbf16>
+  %rd639 = tensor.cast %rf638 : tensor<20480xbf16> to tensor<?xbf16>
+  %re640 = call @from_bf16(%rd639) : (tensor<?xbf16>) -> tensor<?xf32>
+  call @dump(%re640) : (tensor<?xf32>) -> ()
+  %rd642 = tensor.cast %res637#1 : tensor<4096xf32> to tensor<?xf32>
+  call @dump(%rd642) : (tensor<?xf32>) -> ()
+  %rd644 = tensor.cast %res637#2 : tensor<4096xf32> to tensor<?xf32>
+  call @dump(%rd644) : (tensor<?xf32>) -> ()
+  %rd646 = tensor.cast %res637#3 : tensor<4096xf32> to tensor<?xf32>
+  call @dump(%rd646) : (tensor<?xf32>) -> ()
   return
 }

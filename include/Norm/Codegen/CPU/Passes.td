@@ -64,9 +64,14 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     under `cache-bytes` (dynamic sizes count as large, as in
     `norm-nontemporal-stores`): from memory, one-row tiles of short rows with
     a deep prefetch measured as fast or faster and steadier.
+    Blocks whose rows fall in the same L1 sets (rows a multiple of 4 KiB
+    apart, give or take a cache line) take 2 rows instead, and only for long
+    rows (a forward's of 4096 elements or more, a gradient's of 2048); a
+    16-bit gradient with three row-sized sums (SeeDNorm) always takes 2 rows
+    (`norm-vectorize-rows` would split a larger block into pairs anyway).
     A gradient's last rows (fewer than a block) go through a one-row loop; a
     forward uses blocks only when the row count is a static multiple of
-    `row-block`. `row-tile` overrides the forward tile size.
+    the block. `row-tile` overrides the forward tile size.
   }];
   let options = [
     Option<"rowTile", "row-tile", "int64_t", "0",
@@ -109,6 +114,16 @@ def NormVectorizeRows : Pass<"norm-vectorize-rows", "func::FuncOp"> {
     thread: SeeDNorm's gradient 64 x 4096 0.29 -> 0.21 ms, RMSNorm's 1024 x
     512 0.20 -> 0.14 ms).
 
+    In a block of rows, each row's piece is then widened to two cache lines
+    of the rows' narrowest element type (32 f32, 64 bf16), or one, where
+    the block's piece stays within 16 vectors of `vector-width` lanes (8
+    below 16 lanes: AVX2 has half the registers), over fewer rows of the
+    block at a time if need be: a piece of less than a line reads each line
+    in two or more iterations, and where the block's rows share L1 sets the
+    line is evicted in between (on a Zen 4 host, SeeDNorm's bf16 gradient
+    8192 x 4096 in pairs ran 4x slower than single rows at 8 lanes a row and
+    0.73-0.78x at 32).
+
     Example (SeeDNorm gradient, one row of 4096 f32, the sums' sweep):
     ```mlir
     %s:4 = scf.for %j = %c0 to %c4096 step %c16 iter_args(...)
@@ -143,16 +158,20 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
     a 64-byte x86 streaming store into eight 8-byte `movntsd`. This is done
     for elements of 32 bits or more, and, with `align-narrow-elements` (the
     default), for narrower ones (bf16, f16), except in a loop that streams a
-    block of rows of the buffer (stores with another leading index) while it
-    updates running sums (a gradient's row block). Measured side by side on
+    block of rows of the buffer (stores with another leading index) in
+    pieces of less than a cache line while it updates running sums (a
+    gradient's row block). Measured side by side on
     the project's Zen 5 machine: every f32 kernel ran faster aligned;
     RMSNorm and ScaleNorm bf16 forward ran up to 1.8x faster with full-width
     streams while the VM's copy bandwidth ran high, and as fast otherwise;
     SeeDNorm's bf16 forward (4-row tiles) ran 20-30% faster aligned while
     the copy ran high and 8% slower while it ran low (85-91% of the copy
     either way, against 66-98% split); SeeDNorm's bf16 gradient (4-row
-    blocks that also update the parameter-gradient sums) ran 5-8% slower
-    aligned in both. LLVM 22 only streams aligned bf16/f16 vectors after
+    blocks that also update the parameter-gradient sums, 16 bytes of each
+    row a store) ran 5-8% slower aligned in both. On a Zen 4 host, with
+    whole lines of each row (norm-vectorize-rows widens a block's pieces),
+    that gradient ran 0.87-0.91x aligned (8192 x 4096, 65536 x 1024 bf16).
+    LLVM 22 only streams aligned bf16/f16 vectors after
     `norm-legalize-nontemporal-stores`.
 
     ```mlir
@@ -165,7 +184,8 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
     Option<"enable", "enable", "bool", "true", "Mark stores in loops non-temporal">,
     Option<"alignNarrowElements", "align-narrow-elements", "bool", "true",
            "Also give streamed stores of elements narrower than 32 bits their "
-           "proven alignment (not in gradient row blocks, see above)">,
+           "proven alignment (not in gradient row blocks of pieces under a "
+           "cache line, see above)">,
     Option<"minBytes", "min-bytes", "int64_t", "8 << 20",
            "Leave outputs of a static size below this many bytes cached">,
   ];

@@ -513,11 +513,22 @@ FILES = {
         dict(name="grad bf16 7 rows D=512 (4-row blocks)", op="seednorm_grad",
              shape=[7, 512], dtype="bf16", pdtype="f32",
              pgen={"beta": (0.7, 0.04, 0.0)}),
-        # f32 rows of 4096 (a multiple of 4 KiB apart) go 2 rows per forward
-        # tile: a NaN row and an Inf inside a pair, the other row exact.
+        # Rows of 4096 (a multiple of 4 KiB apart) go 2 rows per forward
+        # tile and gradient block, a whole cache line or two of each row per
+        # step: a NaN row and an Inf inside a pair, the other row exact; an
+        # odd row count leaves a one-row remainder.
         dict(name="D=4096, 6 rows (2-row tiles), NaN row and Inf",
              op="seednorm", shape=[6, 4096],
              specials=[("nan_row", 2), ("inf", 4 * 4096 + 7)], stats=True,
+             pgen={"beta": (0.7, 0.02, 0.0)}),
+        dict(name="bf16 D=4096, 4 rows (2-row tiles)", op="seednorm",
+             shape=[4, 4096], dtype="bf16", pdtype="f32",
+             pgen={"beta": (0.7, 0.02, 0.0)}),
+        dict(name="grad D=4096, 5 rows (pairs), zero row", op="seednorm_grad",
+             shape=[5, 4096], specials=[("zero_row", 1)],
+             pgen={"beta": (0.7, 0.02, 0.0)}),
+        dict(name="grad bf16 D=4096, 5 rows (pairs)", op="seednorm_grad",
+             shape=[5, 4096], dtype="bf16", pdtype="f32",
              pgen={"beta": (0.7, 0.02, 0.0)}),
     ],
 }

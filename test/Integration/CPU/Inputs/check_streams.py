@@ -118,9 +118,11 @@ ok &= run_case("rmsnorm_f16_odd", "rmsnorm", False, (2048, 4097), "f16", "f16")
 # SeeDNorm's 4-row forward tiles, full-width bf16 streams (rows 64 bytes off a
 # multiple of 4 KiB: at 4096 they would share L1 sets and go one at a time).
 ok &= run_case("seednorm_bf16", "seednorm", False, (2048, 4128), "bf16", heads=2)
-# SeeDNorm's bf16 gradient: 4-row blocks with 8-byte streams, a remainder row
-# per chunk with full-width ones.
+# SeeDNorm's bf16 gradient: 2-row blocks streaming a whole line of each row
+# per store (full width), a remainder row per chunk with half-line stores.
 ok &= run_case("seednorm_grad_bf16", "seednorm", True, (2050, 2080), "bf16")
+# Rows of 4096 bf16 (a multiple of 4 KiB apart): 2-row forward tiles.
+ok &= run_case("seednorm_bf16_pairs", "seednorm", False, (2048, 4096), "bf16")
 # A 16-bit gradient of one row per loop, and an f32 one.
 ok &= run_case("scalenorm_grad_f16", "scalenorm", True, (1024, 4096), "f16")
 ok &= run_case("rmsnorm_grad_f32", "rmsnorm", True, (1024, 2048), "f32")
