@@ -34,6 +34,7 @@ using namespace mlir;
 namespace {
 
 constexpr int64_t kCacheLineBits = 64 * 8;
+
 struct NormNontemporalStoresPass
     : norm::impl::NormNontemporalStoresBase<NormNontemporalStoresPass> {
   using Base::Base;

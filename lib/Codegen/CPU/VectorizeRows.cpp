@@ -426,9 +426,9 @@ struct NormVectorizeRowsPass
   }
 
   /// The elements of one cache line of the narrowest floating-point row data
-  /// (operands indexed by the row dim and along D) that `op`'s sweep (its siblings over
-  /// the same rows and D) reads or writes: 16 for f32, 32 for bf16; 0 when
-  /// there is none.
+  /// (operands indexed by the row dim and along D) that `op`'s sweep (its
+  /// siblings over the same rows and D) reads or writes: 16 for f32, 32 for
+  /// bf16; 0 when there is none.
   static int64_t lineLanesOfSweep(linalg::LinalgOp op) {
     SmallVector<int64_t> ranges = staticRanges(op);
     unsigned last = op.getNumLoops() - 1;
@@ -456,11 +456,13 @@ struct NormVectorizeRowsPass
   /// there is nothing to tile (already such a piece, or not a row-tile op).
   /// The lanes of a reduction op are shared by `sharing` sums of its sweep;
   /// an elementwise op gets 1/`sharing` of them (streamShareOfSweep). In a
-  /// block of rows, each row's piece is widened to a whole cache line when
-  /// the piece then holds at most `maxBlockLanes` lanes: a piece of half a
-  /// line (a 4-sum gradient sweep over 2 rows gets 8 lanes of each row at
-  /// 64 lanes a step) reads every line in two or more iterations, and where
-  /// the block's rows share L1 sets the line is evicted in between. On a
+  /// block of rows, a row's piece of less than a cache line is widened to
+  /// two lines, or one, as long as the block's piece (rows x `sharing` x
+  /// lanes) stays within `maxBlockLanes`, over fewer rows of the block at a
+  /// time if need be: a piece of half a line (a 4-sum gradient sweep over 2
+  /// rows gets 8 lanes of each row at 64 lanes a step) reads every line in
+  /// two or more iterations, and where the block's rows share L1 sets the
+  /// line is evicted in between. On a
   /// Zen 4 host (bench/ab.py, 8192 x 4096, 2-row blocks) SeeDNorm's bf16
   /// gradient ran 4x slower than in single rows with 8 lanes a row, and
   /// 0.88-0.96x with 32; its f32 gradient 1.01-1.08x with 8, 0.89x with 16;
