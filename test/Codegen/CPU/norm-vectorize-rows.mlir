@@ -1,5 +1,6 @@
 // RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(convert-norm-to-linalg,func.func(norm-tile-rows{threads=2},canonicalize,cse,norm-vectorize-rows,canonicalize,cse))" | FileCheck %s
 // RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(convert-norm-to-linalg,func.func(norm-tile-rows{threads=2},canonicalize,cse,norm-vectorize-rows{vector-width=12 unroll=1},canonicalize,cse))" | FileCheck %s --check-prefix=WIDTH12
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(convert-norm-to-linalg,func.func(norm-tile-rows{threads=2},canonicalize,cse,norm-vectorize-rows{vector-width=8},canonicalize,cse))" | FileCheck %s --check-prefix=WIDTH8
 
 // Gradient row tile: two sweeps along D per row. The first computes both row
 // sums (sum x^2 and sum dy w x), which share the 64 lanes of partial sums
@@ -86,6 +87,21 @@ func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16
 //       CHECK:       vector.extract %{{.+}}[3, 0] : vector<16xf32> from vector<4x1x16xf32>
 //       CHECK:       vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x16xf32>
 //       CHECK:   } {norm.row_loop}
+// At vector-width=8 (AVX2: 16 registers, 8 vectors a widened piece) a line
+// of one row takes the whole budget in both sweeps (4 sums, or a quarter
+// share of the streams, of 16 lanes): both go one row of the block at a time,
+// the second sweep's ops (dx and the parameter-gradient updates) still fused
+// into one loop.
+// WIDTH8-LABEL: func.func @seednorm_grad_block
+//       WIDTH8:   scf.for {{.*}} step %c4
+//       WIDTH8:     scf.for %{{.+}} = %c0 to %c4 step %c1
+//       WIDTH8:       scf.for {{.*}} step %c16 {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+//       WIDTH8:     scf.for %{{.+}} = %c0 to %c4 step %c1
+//       WIDTH8:       scf.for {{.*}} step %c16
+//       WIDTH8:         vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x16xf32>
+//   WIDTH8-NOT:       scf.for
+//       WIDTH8:         vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x16xf32>
+//       WIDTH8:   } {norm.row_loop}
 func.func @seednorm_grad_block(%dy: tensor<?x2064xf32>, %x: tensor<?x2064xf32>, %a: tensor<2064xf32>, %b: tensor<2064xf32>, %c: tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) {
   %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c : (tensor<?x2064xf32>, tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>) -> (tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>)
   return %dx, %da, %db, %dc : tensor<?x2064xf32>, tensor<2064xf32>, tensor<2064xf32>, tensor<2064xf32>
