@@ -274,7 +274,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     return success();
   }
 
-  /// Rows per step of a gradient's row loop (see rowBlocksPay); the row
+  /// Rows per step of a gradient's row loop (see rowsPerBlock); the row
   /// length and element width come from all ops of the group (ScaleNorm's
   /// gain gradient is a sum of per-row values, without a row of its own).
   int64_t gradientRowBlockFor(ArrayRef<linalg::LinalgOp> reductions,
@@ -291,7 +291,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     return rowsPerBlock(shape, rowSizedSums, /*forward=*/false);
   }
 
-  /// Rows per forward tile (see rowBlocksPay), counting the row-sized
+  /// Rows per forward tile (see rowsPerBlock), counting the row-sized
   /// parameters `op` reads (SeeDNorm's alpha and gamma); only for rank-2 rows
   /// and a static row count that is a multiple of the block.
   int64_t forwardRowBlockFor(linalg::LinalgOp op) {
@@ -318,14 +318,20 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// row-indexed floating-point inputs.
   struct RowShape {
     int64_t length = 0;
-    unsigned bits = 32;
+    /// 0 while no floating-point row input is seen (see elementBits).
+    unsigned bits = 0;
     /// Bytes of the largest row-indexed input, -1 when one is dynamic.
     int64_t bytes = 0;
+    void mergeBits(unsigned other) {
+      bits = bits == 0 ? other : other == 0 ? bits : std::min(bits, other);
+    }
     void merge(const RowShape &other) {
       length = std::max(length, other.length);
-      bits = std::min(bits, other.bits);
+      mergeBits(other.bits);
       bytes = bytes < 0 || other.bytes < 0 ? -1 : std::max(bytes, other.bytes);
     }
+    /// The narrowest floating-point row element width; 32 without one.
+    unsigned elementBits() const { return bits == 0 ? 32 : bits; }
   };
 
   static RowShape rowShapeOf(linalg::LinalgOp op) {
@@ -350,7 +356,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
           !op.getMatchingIndexingMap(input).isFunctionOfDim(0))
         continue;
       unsigned bits = type.getElementTypeBitWidth();
-      shape.bits = std::min(shape.bits, bits);
+      shape.mergeBits(bits);
       if (!type.hasStaticShape())
         shape.bytes = -1;
       else if (shape.bytes >= 0)
@@ -383,7 +389,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     int64_t length = shape.length;
     if (length < 64)
       return false;
-    bool narrow = shape.bits < 32;
+    bool narrow = shape.elementBits() < 32;
     bool inCache = shape.bytes >= 0 && shape.bytes < cacheBytes;
     if (rowSized >= 2)
       return narrow || length >= 2048 || (length <= 512 && inCache);
@@ -393,8 +399,8 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// Rows per block for rows of `shape` with `rowSized` row-sized
   /// parameters or sums: `rowBlock` where blocks pay (rowBlocksPay) and
   /// their rows fall in different L1 sets (blockRowsShareSets), else 1 --
-  /// except long rows (forward: 4096 elements or more, gradients: 2048),
-  /// which go in blocks of 2 even in the same sets: a pair loads the
+  /// except gradients and forward rows of 4096 elements or more, which go
+  /// in blocks of 2 even in the same sets: a pair loads the
   /// parameters (and adds into the sums) half as often, as long as each
   /// row's piece of a step is whole cache lines (see norm-vectorize-rows).
   /// Measured on a Zen 4 host (L1d 32 KiB 8-way; bench/ab.py, interleaved,
@@ -415,13 +421,16 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
     // lines of its four row sums, or of its nine streams, over 4 rows exceed
     // the registers); blocks of 2 then ran faster still (65536 x 1024 bf16:
     // 16.3 ms against 20.9 in blocks of 4).
-    if (!forward && shape.bits < 32 && rowSized >= 3)
+    if (!forward && shape.elementBits() < 32 && rowSized >= 3)
       block = std::min<int64_t>(block, 2);
-    int64_t rowBytes = shape.length * shape.bits / 8;
+    int64_t rowBytes = shape.length * shape.elementBits() / 8;
     if (!blockRowsShareSets(rowBytes, block))
       return block;
-    int64_t minLengthForPairs = forward ? 4096 : 2048;
-    return shape.length >= minLengthForPairs ? 2 : 1;
+    // (The gradients that get here have f32 rows of 2048 or more: shorter
+    // rows in blocks, 512 f32 or 1024 bf16 at most, share sets only in
+    // pairs, and 16-bit SeeDNorm gradients take pairs already.)
+    constexpr int64_t kMinForwardLengthForPairs = 4096;
+    return !forward || shape.length >= kMinForwardLengthForPairs ? 2 : 1;
   }
 
   /// True when more than two of `rows` rows `rowBytes` apart fall in the

@@ -68,6 +68,8 @@ constexpr int64_t kMaxRowBlock = 8;
 /// register of f32).
 constexpr int64_t kMinLanes = 8;
 
+/// The x86 cache line, in bits: the least of a row a block's piece covers
+/// (see tileSizesAlongRow).
 constexpr int64_t kCacheLineBits = 64 * 8;
 
 /// Row-long vectors (inputs, outputs, running sums) an elementwise sweep
@@ -417,10 +419,13 @@ struct NormVectorizeRowsPass
     return share;
   }
 
-  /// The vectors of a block's piece (rows x sums or streams x lanes) that
-  /// may be in flight when the piece is widened to whole cache lines (see
-  /// tileSizesAlongRow): half the vector registers of the x86 target the
-  /// vector width stands for (AVX-512: 32, AVX2: 16).
+  /// The budget, in vectors of `vector-width` lanes, of a block's piece
+  /// widened to whole cache lines (see tileSizesAlongRow): half the vector
+  /// registers of the x86 target the vector width stands for (AVX-512: 32,
+  /// AVX2: 16). It bounds rows x `sharing` x lanes, the product the step
+  /// divides (4 vectors at the default unroll), not every value in flight:
+  /// an elementwise sweep's `sharing` is a share of its streams. (SeeDNorm's
+  /// widened gradient pairs compile without a vector spill on Zen 4.)
   static int64_t maxVectorsPerStep(int64_t vectorWidth) {
     return vectorWidth >= 16 ? 16 : 8;
   }
@@ -459,14 +464,16 @@ struct NormVectorizeRowsPass
   /// block of rows, a row's piece of less than a cache line is widened to
   /// two lines, or one, as long as the block's piece (rows x `sharing` x
   /// lanes) stays within `maxBlockLanes`, over fewer rows of the block at a
-  /// time if need be: a piece of half a line (a 4-sum gradient sweep over 2
-  /// rows gets 8 lanes of each row at 64 lanes a step) reads every line in
-  /// two or more iterations, and where the block's rows share L1 sets the
-  /// line is evicted in between. On a
-  /// Zen 4 host (bench/ab.py, 8192 x 4096, 2-row blocks) SeeDNorm's bf16
-  /// gradient ran 4x slower than in single rows with 8 lanes a row, and
-  /// 0.88-0.96x with 32; its f32 gradient 1.01-1.08x with 8, 0.89x with 16;
-  /// its bf16 forward (16 lanes a sum) 1.18-1.23x, with 32 0.74-0.78x.
+  /// time if need be; such pieces can exceed `vector-width` x `unroll`. A
+  /// piece of half a line (a 4-sum gradient sweep over 2 rows gets 8 lanes
+  /// of each row at 64 lanes a step) reads every line in two or more
+  /// iterations, and where the block's rows share L1 sets the line is
+  /// evicted in between. On a Zen 4 host (bench/ab.py, 2 threads, 8192 x
+  /// 4096 in pairs), SeeDNorm's bf16 gradient ran 4x slower than single
+  /// rows with 8 lanes a row, 0.73-0.96x with 32; its f32 gradient 1.01-1.08x
+  /// with 8, 0.84-0.95x with 16 or 32; its bf16 forward 1.11-1.23x with 16
+  /// lanes a sum, 0.74-0.83x with 32 or 64. Widened RMSNorm and ScaleNorm
+  /// bf16 blocks (in cache, 1 thread, 256 x 1024) ran 0.91-1.02x.
   static SmallVector<int64_t> tileSizesAlongRow(linalg::LinalgOp op,
                                                 int64_t step, int64_t sharing,
                                                 int64_t maxBlockLanes) {

@@ -206,3 +206,21 @@ func.func @seednorm_bf16_pairs(%x: tensor<8x4096xbf16>, %a: tensor<4096xf32>) ->
   %y = norm.seednorm %x, %a, %a, %a : (tensor<8x4096xbf16>, tensor<4096xf32>, tensor<4096xf32>, tensor<4096xf32>) -> tensor<8x4096xbf16>
   return %y : tensor<8x4096xbf16>
 }
+
+// -----
+
+// RMSNorm's bf16 gradient in cache goes 4 rows per step (norm-tile-rows);
+// each row's piece is widened from 8 lanes (64 over 4 rows and 2 sums) to one
+// line of 32 bf16 in both sweeps (4 x 2 x 32 = 256 lanes fit; two lines
+// would not).
+
+// CHECK-LABEL: func.func @rmsnorm_grad_bf16_block
+//       CHECK:   scf.for {{.*}} step %c4
+//       CHECK:     scf.for {{.*}} step %c32 {{.*}} -> (vector<4x32xf32>, vector<4x32xf32>)
+//       CHECK:       vector.transfer_read {{.*}} : tensor<64x512xbf16>, vector<4x32xbf16>
+//       CHECK:     scf.for {{.*}} step %c32
+//       CHECK:       vector.transfer_write {{.*}} : vector<4x32xbf16>, tensor<4x512xbf16>
+func.func @rmsnorm_grad_bf16_block(%dy: tensor<64x512xbf16>, %x: tensor<64x512xbf16>, %w: tensor<512xf32>) -> (tensor<64x512xbf16>, tensor<512xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<64x512xbf16>, tensor<64x512xbf16>, tensor<512xf32>) -> (tensor<64x512xbf16>, tensor<512xf32>)
+  return %dx, %dw : tensor<64x512xbf16>, tensor<512xf32>
+}

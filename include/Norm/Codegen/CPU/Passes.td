@@ -65,8 +65,9 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     `norm-nontemporal-stores`): from memory, one-row tiles of short rows with
     a deep prefetch measured as fast or faster and steadier.
     Blocks whose rows fall in the same L1 sets (rows a multiple of 4 KiB
-    apart, give or take a cache line) take 2 rows instead, and only for long
-    rows (a forward's of 4096 elements or more, a gradient's of 2048); a
+    apart, give or take a cache line) take 2 rows instead (a forward only
+    for rows of 4096 elements or more; a gradient's rows there are f32 rows
+    of 2048 or more); a
     16-bit gradient with three row-sized sums (SeeDNorm) always takes 2 rows
     (`norm-vectorize-rows` would split a larger block into pairs anyway).
     A gradient's last rows (fewer than a block) go through a one-row loop; a
@@ -75,7 +76,7 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
   }];
   let options = [
     Option<"rowTile", "row-tile", "int64_t", "0",
-           "Rows per forward tile (0: one, or row-block rows, see above)">,
+           "Rows per forward tile (0: one row, or a block where blocks pay, see above)">,
     Option<"numThreads", "threads", "int64_t", "2",
            "Row chunks for ops that reduce over rows (parameter gradients)">,
     Option<"rowBlock", "row-block", "int64_t", "4",
@@ -114,15 +115,16 @@ def NormVectorizeRows : Pass<"norm-vectorize-rows", "func::FuncOp"> {
     thread: SeeDNorm's gradient 64 x 4096 0.29 -> 0.21 ms, RMSNorm's 1024 x
     512 0.20 -> 0.14 ms).
 
-    In a block of rows, each row's piece is then widened to two cache lines
-    of the rows' narrowest element type (32 f32, 64 bf16), or one, where
-    the block's piece stays within 16 vectors of `vector-width` lanes (8
-    below 16 lanes: AVX2 has half the registers), over fewer rows of the
-    block at a time if need be: a piece of less than a line reads each line
-    in two or more iterations, and where the block's rows share L1 sets the
-    line is evicted in between (on a Zen 4 host, SeeDNorm's bf16 gradient
-    8192 x 4096 in pairs ran 4x slower than single rows at 8 lanes a row and
-    0.73-0.78x at 32).
+    In a block of rows, a row's piece of less than a cache line is then
+    widened to two lines of the rows' narrowest element type (32 f32, 64
+    bf16), or one, where rows x sums (or x stream share) x lanes stays
+    within 16 vectors of `vector-width` lanes (8 below 16 lanes: AVX2 has
+    half the registers), over fewer rows of the block at a time if need be
+    (so a piece can exceed `vector-width` x `unroll`): a piece of less than
+    a line reads each line in two or more iterations, and where the block's
+    rows share L1 sets the line is evicted in between (on a Zen 4 host,
+    SeeDNorm's bf16 gradient 8192 x 4096 in pairs ran 4x slower than single
+    rows at 8 lanes a row and 0.73-0.96x at 32).
 
     Example (SeeDNorm gradient, one row of 4096 f32, the sums' sweep):
     ```mlir
