@@ -15,6 +15,7 @@
 
 #include "Norm/Codegen/CPU/Passes.h"
 
+#include "CacheLine.h"
 #include "KnownAlignment.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -32,8 +33,6 @@ namespace mlir::norm {
 using namespace mlir;
 
 namespace {
-
-constexpr int64_t kCacheLineBits = 64 * 8;
 
 struct NormNontemporalStoresPass
     : norm::impl::NormNontemporalStoresBase<NormNontemporalStoresPass> {
@@ -95,7 +94,7 @@ struct NormNontemporalStoresPass
       VectorType vectorType = store.getVectorType();
       bool subLinePiece =
           vectorType.getRank() == 0 ||
-          vectorType.getShape().back() * elementBits < kCacheLineBits;
+          vectorType.getShape().back() * elementBits < norm::kCacheLineBytes * 8;
       if (elementBits < 32 &&
           (!alignNarrowElements ||
            (subLinePiece && storesSeveralRows(store) &&

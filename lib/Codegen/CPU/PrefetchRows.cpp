@@ -13,6 +13,8 @@
 
 #include "Norm/Codegen/CPU/Passes.h"
 
+#include "CacheLine.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -29,8 +31,6 @@ namespace mlir::norm {
 using namespace mlir;
 
 namespace {
-
-constexpr int64_t kCacheLineBytes = 64;
 
 /// The smallest L1 data cache (bytes) on which the automatic locality sends
 /// a gradient sweep's prefetches to L1 (see localityFor).
@@ -193,7 +193,7 @@ struct NormPrefetchRowsPass
     Type elementType = load.getVectorType().getElementType();
     if (!elementType.isIntOrFloat())
       return 0;
-    return kCacheLineBytes * 8 / elementType.getIntOrFloatBitWidth();
+    return norm::kCacheLineBytes * 8 / elementType.getIntOrFloatBitWidth();
   }
 
   /// The locality hint of the prefetches of a sweep that reads `buffers`

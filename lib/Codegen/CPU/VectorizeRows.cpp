@@ -25,6 +25,8 @@
 
 #include "Norm/Codegen/CPU/ChunkedGradient.h"
 
+#include "CacheLine.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -67,10 +69,6 @@ constexpr int64_t kMaxRowBlock = 8;
 /// The fewest elements of a row tiled into one vector piece (one AVX2
 /// register of f32).
 constexpr int64_t kMinLanes = 8;
-
-/// The x86 cache line, in bits: the least of a row a block's piece covers
-/// (see tileSizesAlongRow).
-constexpr int64_t kCacheLineBits = 64 * 8;
 
 /// Row-long vectors (inputs, outputs, running sums) an elementwise sweep
 /// keeps in flight at full `vector-width * unroll` lanes.
@@ -453,7 +451,7 @@ struct NormVectorizeRowsPass
         bits = bits == 0 ? width : std::min(bits, width);
       }
     }
-    return bits == 0 ? 0 : kCacheLineBits / bits;
+    return bits == 0 ? 0 : norm::kCacheLineBytes * 8 / bits;
   }
 
   /// Tile sizes that turn a row-tile op (leading extent: one row or a block
