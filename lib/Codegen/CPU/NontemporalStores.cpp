@@ -33,7 +33,6 @@ namespace mlir::norm {
 using namespace mlir;
 
 namespace {
-
 struct NormNontemporalStoresPass
     : norm::impl::NormNontemporalStoresBase<NormNontemporalStoresPass> {
   using Base::Base;

@@ -485,13 +485,20 @@ struct NormVectorizeRowsPass
     // kMinLanes per row and reduction do not fit, the sweep goes over fewer
     // rows of the block at a time (a loop over pieces of the block).
     int64_t rows = ranges.front();
+    // The most rows, up to `from`, that divide the block and fit (1 if
+    // none does).
+    auto mostRowsThatFit = [&](int64_t from,
+                               llvm::function_ref<bool(int64_t)> fits) {
+      int64_t pieceRows = from;
+      while (pieceRows > 1 && (!fits(pieceRows) || rows % pieceRows != 0))
+        --pieceRows;
+      return pieceRows;
+    };
     int64_t rowsPerPiece = rows;
-    if (reducesAlongD(op)) {
-      while (rowsPerPiece > 1 &&
-             (rowsPerPiece * reductions * kMinLanes > step ||
-              rows % rowsPerPiece != 0))
-        --rowsPerPiece;
-    }
+    if (reducesAlongD(op))
+      rowsPerPiece = mostRowsThatFit(rows, [&](int64_t pieceRows) {
+        return pieceRows * reductions * kMinLanes <= step;
+      });
     // Shared lanes stay whole vectors of kMinLanes; an unshared step is the
     // user's vector-width * unroll, whatever it is.
     int64_t lanes = step;
@@ -508,17 +515,15 @@ struct NormVectorizeRowsPass
       auto fits = [&](int64_t pieceRows, int64_t pieceLanes) {
         return pieceRows * sharing * pieceLanes <= maxBlockLanes;
       };
+      auto fitsOneLine = [&](int64_t pieceRows) {
+        return fits(pieceRows, lineLanes);
+      };
       if (fits(rowsPerPiece, 2 * lineLanes)) {
         lanes = 2 * lineLanes;
-      } else {
-        int64_t pieceRows = rowsPerPiece;
-        while (pieceRows > 1 &&
-               (!fits(pieceRows, lineLanes) || rows % pieceRows != 0))
-          --pieceRows;
-        if (fits(pieceRows, lineLanes)) {
-          rowsPerPiece = pieceRows;
-          lanes = lineLanes;
-        }
+      } else if (int64_t pieceRows = mostRowsThatFit(rowsPerPiece, fitsOneLine);
+                 fitsOneLine(pieceRows)) {
+        rowsPerPiece = pieceRows;
+        lanes = lineLanes;
       }
     }
     SmallVector<int64_t> sizes(ranges.size(), 0);
