@@ -570,6 +570,7 @@ llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
   engineOptions.jitCodeGenOptLevel =
       static_cast<llvm::CodeGenOptLevel>(options.optLevel);
   engineOptions.sharedLibPaths = libRefs;
+  engineOptions.enableObjectDump = !options.objectFile.empty();
   {
     DiagnosticCollector diags(context.get(), sourceMgr);
     llvm::Expected<std::unique_ptr<ExecutionEngine>> created =
@@ -594,6 +595,15 @@ llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
     if (llvm::Expected<void *> fn = engine->lookup(probe); !fn)
       return makeError("JIT linking failed: " + llvm::toString(fn.takeError()));
   engine->initialize();
+  if (!options.objectFile.empty()) {
+    // The engine reports a file it cannot open on stderr and goes on; make
+    // that an error of this call.
+    (void)llvm::sys::fs::remove(options.objectFile);
+    engine->dumpToObjectFile(options.objectFile);
+    if (!llvm::sys::fs::exists(options.objectFile))
+      return makeError("cannot write the object file '" + options.objectFile +
+                       "'");
+  }
 
   for (const FunctionSignature &sig : functions) {
     if (!sig.isCallable())

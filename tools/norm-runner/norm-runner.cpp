@@ -107,6 +107,16 @@ static cl::opt<bool> printLowered(
     cl::desc("Print the module after lowering (LLVM dialect) to stdout"),
     cl::cat(runnerCategory));
 
+static cl::opt<bool> dumpObjectFile(
+    "dump-object-file",
+    cl::desc("Write the JIT-compiled object code to the file of "
+             "--object-filename (default: <input file>.o), as mlir-runner"),
+    cl::cat(runnerCategory));
+static cl::opt<std::string>
+    objectFilename("object-filename",
+                   cl::desc("Where --dump-object-file writes the object code"),
+                   cl::value_desc("file.o"), cl::cat(runnerCategory));
+
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "norm-runner") << message << "\n";
   return 1;
@@ -352,6 +362,14 @@ int main(int argc, char **argv) {
   options.pipeline = explicitPipeline;
   options.cudaRuntimeLibrary = cudaRuntime;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
+  if (objectFilename.getNumOccurrences() && !dumpObjectFile)
+    return fail("--object-filename needs --dump-object-file");
+  if (dumpObjectFile)
+    options.objectFile = objectFilename.getNumOccurrences()
+                             ? std::string(objectFilename)
+                             : (inputFilename == "-" ? std::string("stdin")
+                                                     : inputFilename) +
+                                   ".o";
   if (entryPointResult.getNumOccurrences() &&
       !llvm::is_contained({"void", "i32", "i64", "f32"},
                           llvm::StringRef(entryPointResult)))

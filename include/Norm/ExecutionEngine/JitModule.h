@@ -134,6 +134,9 @@ struct JitOptions {
   /// The CUDA runtime wrapper library for --target=cuda; empty: look for
   /// libnorm_cuda_runtime.so next to this library or in $NORM_CUDA_RUNTIME.
   std::string cudaRuntimeLibrary;
+  /// Where to write the JIT's object code (x86 ELF for cpu), to read the
+  /// machine code that actually runs (`objdump -d`); empty: nowhere.
+  std::string objectFile;
 };
 
 /// A JIT-compiled module. Not copyable; calls are not thread safe.
