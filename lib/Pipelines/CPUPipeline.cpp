@@ -68,6 +68,8 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   // Small temporaries left inside row loops go to the stack, not malloc.
   pm.addNestedPass<func::FuncOp>(
       bufferization::createPromoteBuffersToStackPass());
+  if (options.placeBuffers)
+    pm.addNestedPass<func::FuncOp>(createNormPlaceRowBuffers());
 
   // 3. Loops and vectors.
   OpPassManager &lpm = pm.nest<func::FuncOp>();

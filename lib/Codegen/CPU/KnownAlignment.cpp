@@ -117,6 +117,10 @@ int64_t divisor(Value value, int depth) {
   if (isa<arith::MulIOp>(op))
     return product(divisor(op->getOperand(0), depth),
                    divisor(op->getOperand(1), depth));
+  // Bits clear in either operand stay clear.
+  if (isa<arith::AndIOp>(op))
+    return std::max(divisor(op->getOperand(0), depth),
+                    divisor(op->getOperand(1), depth));
   if (isa<arith::IndexCastOp>(op))
     return divisor(op->getOperand(0), depth);
   if (auto apply = dyn_cast<affine::AffineApplyOp>(op))
@@ -178,6 +182,14 @@ ViewBase traceView(Value memref, int64_t elementBytes, int depth) {
     return allocation(alloca.getAlignment());
   if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::CastOp>(op))
     return traceView(op->getOperand(0), elementBytes, depth);
+  // A view starts `byte_shift` bytes into an i8 buffer (at its offset, which
+  // for memref.view's identity-layout source is 0) and has no offset itself.
+  if (auto view = dyn_cast<memref::ViewOp>(op)) {
+    ViewBase base = traceView(view.getSource(), /*elementBytes=*/1, depth);
+    int64_t start = std::min({base.alignment, base.offsetDivisor,
+                              divisor(view.getByteShift(), depth)});
+    return {std::max<int64_t>(start, 1), kUnbounded};
+  }
   if (auto subview = dyn_cast<memref::SubViewOp>(op)) {
     ViewBase base = traceView(subview.getSource(), elementBytes, depth);
     base.offsetDivisor =

@@ -4,6 +4,7 @@
 // RUN: norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{threads=2})" --mlir-print-ir-before=convert-scf-to-openmp 2>&1 >/dev/null | FileCheck %s --check-prefix=LOOPS
 // RUN: norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{threads=2})" | FileCheck %s --check-prefix=LLVM
 // RUN: norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{threads=1})" | FileCheck %s --check-prefix=SERIAL
+// RUN: norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{threads=2 place-buffers=false})" --mlir-print-ir-before=convert-scf-to-openmp 2>&1 >/dev/null | FileCheck %s --check-prefix=UNPLACED
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @residual_rmsnorm_scale(%x: tensor<?x4096xf32>, %r: tensor<?x4096xf32>, %w: tensor<4096xf32>) -> tensor<?x4096xf32> {
@@ -31,7 +32,10 @@ func.func @residual_rmsnorm_scale(%x: tensor<?x4096xf32>, %r: tensor<?x4096xf32>
 // vector<64xf32> partial sums, one horizontal reduction, then the scaled
 // output written with non-temporal stores, proven 64-byte aligned (a 64-byte
 // aligned allocation, rows of 4096 elements, a column index stepping by 64). No other loop over the tensor.
+// The output is a view placed at the page offset of an input
+// (norm-place-row-buffers), unless place-buffers=false.
 // LOOPS-LABEL: func.func @residual_rmsnorm_scale
+// LOOPS:         memref.view {{.*}} : memref<?xi8> to memref<?x4096xf32>
 // LOOPS:         scf.parallel
 // LOOPS:           scf.for {{.*}} iter_args({{.*}}) -> (vector<64xf32>)
 // LOOPS:             vector.load {{.*}} vector<64xf32>
@@ -45,6 +49,11 @@ func.func @residual_rmsnorm_scale(%x: tensor<?x4096xf32>, %r: tensor<?x4096xf32>
 // LOOPS:             vector.store {{.*}} {alignment = 64 : i64, nontemporal = true}
 // LOOPS-NOT:     scf.parallel
 // LOOPS:         return
+
+// UNPLACED-LABEL: func.func @residual_rmsnorm_scale
+// UNPLACED:         memref.alloc(%{{.+}}) {alignment = 64 : i64} : memref<?x4096xf32>
+// UNPLACED-NOT:     memref.view
+// UNPLACED:         scf.parallel
 
 // LLVM: omp.parallel
 // LLVM: omp.wsloop

@@ -215,3 +215,29 @@ func.func @offset_and_index(%n: index, %v: vector<16xf32>, %i: vector<16xindex>)
   }
   return %a, %b : memref<?x1024xf32, strided<[1024, 1], offset: 3>>, memref<?x1024xindex>
 }
+
+// A view placed by norm-place-row-buffers: aligned as far as both the block
+// and the byte shift are (a mask clearing the low 6 bits: 64 bytes; a shift
+// of 16 bytes: 16).
+// CHECK-LABEL: func.func @placed_rows
+//       CHECK:   vector.store {{.*}} {alignment = 64 : i64, nontemporal = true} : memref<?x1024xf32>, vector<16xf32>
+//       CHECK:   vector.store {{.*}} {alignment = 16 : i64, nontemporal = true} : memref<?x1024xf32>, vector<16xf32>
+func.func @placed_rows(%n: index, %bytes: index, %p: index, %v: vector<16xf32>) -> (memref<?x1024xf32>, memref<?x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c1024 = arith.constant 1024 : index
+  %c4032 = arith.constant 4032 : index
+  %raw = memref.alloc(%bytes) {alignment = 64 : i64} : memref<?xi8>
+  %shift = arith.andi %p, %c4032 : index
+  %a = memref.view %raw[%shift][%n] : memref<?xi8> to memref<?x1024xf32>
+  %raw2 = memref.alloc(%bytes) {alignment = 64 : i64} : memref<?xi8>
+  %b = memref.view %raw2[%c16][%n] : memref<?xi8> to memref<?x1024xf32>
+  scf.for %r = %c0 to %n step %c1 {
+    scf.for %j = %c0 to %c1024 step %c16 {
+      vector.store %v, %a[%r, %j] : memref<?x1024xf32>, vector<16xf32>
+      vector.store %v, %b[%r, %j] : memref<?x1024xf32>, vector<16xf32>
+    }
+  }
+  return %a, %b : memref<?x1024xf32>, memref<?x1024xf32>
+}

@@ -194,6 +194,56 @@ def NormNontemporalStores : Pass<"norm-nontemporal-stores", "func::FuncOp"> {
   let dependentDialects = ["vector::VectorDialect"];
 }
 
+def NormPlaceRowBuffers : Pass<"norm-place-row-buffers", "func::FuncOp"> {
+  let summary = "Allocate row buffers at an input's page offset (no 4K aliasing)";
+  let description = [{
+    x86 cores first match a load against the older stores in flight by the
+    low 12 bits of the address; a match (a 4K alias) makes the load wait for
+    the store. A row kernel stores `y[j]` and then loads `x` a little further
+    along, so when `y` starts a few cache lines above `x` modulo 4 KiB nearly
+    every load waits. Allocators make that the usual case: large blocks start
+    just past a page boundary, and heap blocks allocated in a row get page
+    offsets a few lines apart. On a Zen 4 host SeeDNorm's bf16 forward
+    (8192 x 4096, one thread) ran 9.9 ms with `y` 64 bytes above `x` modulo
+    4 KiB, 7.6 ms at 128 bytes, and 5.5-6.3 ms at 0, at 256 bytes or more, or
+    below `x`. The same holds for a gradient's per-thread parameter-gradient
+    sums, stored at the rate the f32 parameters are loaded.
+
+    Each `memref.alloc` of floats with an identity layout and a static row
+    length, of `min-bytes` or more (or of a dynamic size), whose function
+    has arguments of the same element type and row length (rows first, then
+    vectors: x and dy, the parameters), becomes a `memref.view` into an i8
+    allocation one page larger, at a byte shift computed at run time. The
+    view starts at the page offset of the first such argument, moved down to
+    another's while one starts less than 512 bytes below it (rounded down to
+    the allocation's alignment): the stores then run level with or behind
+    every input's loads. The view keeps the type and the alignment (which
+    `norm-nontemporal-stores` proves through the shift); deallocations free
+    the raw block, and a returned view's allocated pointer is the raw
+    block's, so callers free it as before.
+
+    `norm-lower-to-cpu` runs it after bufferization unless `place-buffers`
+    is false.
+
+    ```mlir
+    %y = memref.alloc() {alignment = 64 : i64} : memref<8192x4096xbf16>
+    // becomes
+    %raw = memref.alloc() {alignment = 64 : i64} : memref<67112960xi8>
+    %px = memref.extract_aligned_pointer_as_index %x : memref<8192x4096xbf16> -> index
+    %ox = arith.andi %px, %c4095 : index
+    %pr = memref.extract_aligned_pointer_as_index %raw : memref<67112960xi8> -> index
+    %d = arith.subi %ox, %pr : index
+    %shift = arith.andi %d, %c4032 : index
+    %y = memref.view %raw[%shift][] : memref<67112960xi8> to memref<8192x4096xbf16>
+    ```
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", "4096",
+           "Place buffers of a static size of at least this many bytes">,
+  ];
+  let dependentDialects = ["arith::ArithDialect", "memref::MemRefDialect"];
+}
+
 def NormLegalizeNontemporalStores : Pass<"norm-legalize-nontemporal-stores"> {
   let summary = "Keep non-temporal LLVM stores of bf16/f16 vectors non-temporal";
   let description = [{
