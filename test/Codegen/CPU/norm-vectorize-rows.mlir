@@ -7,7 +7,8 @@
 // (vector<32xf32> each: 64 each would be 16 AVX2 registers of accumulators,
 // spilled in every iteration), and one horizontal reduction each; the second
 // writes the dx row and adds the row's contribution to the dweight running
-// sum; it has five row-long streams (x, dy, w, dx, dweight), more than four,
+// sum, keeping the decomposition's `contract` (an FMA, not a multiply and an
+// add: the vectorizer's multi_reduction has no fast-math flags); it has five row-long streams (x, dy, w, dx, dweight), more than four,
 // so it goes 32 lanes per step. x and dy are loaded once per sweep.
 
 // CHECK-LABEL: func.func @rmsnorm_grad
@@ -29,7 +30,7 @@
 //   CHECK-DAG:         vector.transfer_read %[[X]]{{.*}} vector<32xf32>
 //       CHECK:         vector.transfer_write {{.*}} : vector<32xf32>, tensor<1x32xf32>
 //       CHECK:         vector.transfer_read %{{.+}}[%{{.+}}], %{{.+}} {in_bounds = [true]} : tensor<256xf32>, vector<32xf32>
-//       CHECK:         arith.addf {{.*}} : vector<32xf32>
+//       CHECK:         arith.addf {{.*}} fastmath<contract> : vector<32xf32>
 //       CHECK:         vector.transfer_write {{.*}} : vector<32xf32>, tensor<256xf32>
 //       CHECK:       } {norm.row_loop}
 func.func @rmsnorm_grad(%dy: tensor<?x256xf32>, %x: tensor<?x256xf32>, %w: tensor<256xf32>) -> (tensor<?x256xf32>, tensor<256xf32>) {
@@ -82,6 +83,7 @@ func.func @rmsnorm_odd(%x: tensor<16x200xf32>, %w: tensor<200xf32>) -> tensor<16
 //       CHECK:       vector.transfer_write {{.*}} : vector<4x1x16xf32>, tensor<4x1x2064xf32>
 //   CHECK-NOT:       vector.multi_reduction
 //       CHECK:       vector.extract %{{.+}}[0, 0] : vector<16xf32> from vector<4x1x16xf32>
+//       CHECK:       arith.addf {{.*}} fastmath<contract> : vector<16xf32>
 //       CHECK:       vector.extract %{{.+}}[1, 0] : vector<16xf32> from vector<4x1x16xf32>
 //       CHECK:       vector.extract %{{.+}}[2, 0] : vector<16xf32> from vector<4x1x16xf32>
 //       CHECK:       vector.extract %{{.+}}[3, 0] : vector<16xf32> from vector<4x1x16xf32>
