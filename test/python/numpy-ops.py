@@ -134,6 +134,29 @@ x[1, 5] = np.nan
 y = norm_mlir.rms_norm(x, np.ones(16, np.float32))
 assert np.all(np.isnan(y[1])) and np.all(np.isfinite(y[[0, 2]])), y
 
+# Inputs at any address: the kernels place their results at an input's page
+# offset (norm-place-row-buffers), rounded down to 64 bytes; inputs only 4-byte
+# aligned or at unusual page offsets must still give exact-layout results.
+for shift in (1, 15, 16, 1000):
+    base = np.empty(64 * 512 * 2 + 4096, np.float32)
+    x = base[shift:shift + 64 * 512].reshape(64, 512)
+    x[...] = rng.standard_normal((64, 512))
+    dy = base[34000 + shift:34000 + shift + 64 * 512].reshape(64, 512)
+    dy[...] = rng.standard_normal((64, 512))
+    w, a, b, c = params(512, np.float32)
+    tag = "at +%d floats" % shift
+    check("rms_norm " + tag, norm_mlir.rms_norm(x, w), ref.rms_norm(x, w), 1e-5)
+    dx, dw = norm_mlir.rms_norm_vjp(x, w, dy)
+    rdx, rdw = ref.rms_norm_vjp(x, w, dy)
+    check("rms_norm_vjp dx " + tag, dx, rdx, 1e-4)
+    check("rms_norm_vjp dw " + tag, dw, rdw, 1e-4)
+    check("seed_norm " + tag, norm_mlir.seed_norm(x, a, b, c, heads=4),
+          ref.seed_norm(x, a, b, c, heads=4), 1e-5)
+    got = norm_mlir.seed_norm_vjp(x, a, b, c, dy, heads=4)
+    want = ref.seed_norm_vjp(x, a, b, c, dy, heads=4)
+    for name, g_, w_ in zip(("dx", "dalpha", "dbeta", "dgamma"), got, want):
+        check("seed_norm_vjp %s %s" % (name, tag), g_, w_, 1e-4)
+
 # The check of the issue.
 y = norm_mlir.rms_norm(np.ones((2, 8), np.float32), np.ones(8, np.float32))
 assert np.allclose(y, 1 / np.sqrt(1 + 1e-6), rtol=1e-6), y
