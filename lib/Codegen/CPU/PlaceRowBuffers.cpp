@@ -128,9 +128,11 @@ struct NormPlaceRowBuffersPass
 
     // The page offset to take: the first input's, moved down to another
     // input's while one starts just below it (its loads would run ahead of
-    // the stores). Each move goes down by less than the window, so n - 1
-    // rounds settle where no input is just below (n inputs span less than
-    // a page; with more, it stops somewhere).
+    // the stores). A round that moves nothing has settled; each move goes
+    // down by at most the window, so with fewer than 4096 / 512 = 8 inputs
+    // the moves cannot wrap around the page (and come back above the first
+    // input), and n - 1 rounds settle. With more inputs it stops where the
+    // rounds end, still at some input's offset.
     auto pointer = [&](Value memref) -> Value {
       return memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
     };
