@@ -600,7 +600,9 @@ llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
     // that an error of this call.
     (void)llvm::sys::fs::remove(options.objectFile);
     engine->dumpToObjectFile(options.objectFile);
-    if (!llvm::sys::fs::exists(options.objectFile))
+    uint64_t size = 0;
+    if (!llvm::sys::fs::is_regular_file(options.objectFile) ||
+        llvm::sys::fs::file_size(options.objectFile, size) || size == 0)
       return makeError("cannot write the object file '" + options.objectFile +
                        "'");
   }

@@ -14,3 +14,8 @@
 // NODUMP: error: --object-filename needs --dump-object-file
 // RUN: not norm-runner %t/k.mlir -e rms --random-inputs=1 --dump-object-file --object-filename=%t/missing-dir/x.o 2>&1 | FileCheck %s --check-prefix=UNWRITABLE
 // UNWRITABLE: error: cannot write the object file '{{.*}}missing-dir/x.o'
+// RUN: not norm-runner %t/k.mlir -e rms --random-inputs=1 --dump-object-file --object-filename= 2>&1 | FileCheck %s --check-prefix=EMPTY
+// EMPTY: error: --object-filename needs a file name
+// RUN: mkdir -p %t/adir/sub
+// RUN: not norm-runner %t/k.mlir -e rms --random-inputs=1 --dump-object-file --object-filename=%t/adir 2>&1 | FileCheck %s --check-prefix=DIRECTORY
+// DIRECTORY: error: cannot write the object file '{{.*}}adir'

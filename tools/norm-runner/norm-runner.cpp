@@ -364,6 +364,8 @@ int main(int argc, char **argv) {
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
   if (objectFilename.getNumOccurrences() && !dumpObjectFile)
     return fail("--object-filename needs --dump-object-file");
+  if (objectFilename.getNumOccurrences() && objectFilename.empty())
+    return fail("--object-filename needs a file name");
   if (dumpObjectFile)
     options.objectFile = objectFilename.getNumOccurrences()
                              ? std::string(objectFilename)

@@ -74,7 +74,7 @@ struct NormNontemporalStoresPass
         return;
       Value root = rootBuffer(store.getBase());
       if (root.getDefiningOp<memref::AllocaOp>() ||
-          readBack.contains({loop, root}) || fitsInCache(root))
+          readBack.contains({loop, root}) || fitsInCache(store.getBase()))
         return;
       store.setNontemporal(true);
       // A streaming store wider than its proven alignment is split into
@@ -123,9 +123,18 @@ struct NormNontemporalStoresPass
         });
   }
 
-  /// True when `buffer` has a static size below `minBytes`: such an output
-  /// is better left in cache for its reader (dynamic sizes are assumed large).
+  /// True when the buffer `buffer` views has a static size below `minBytes`:
+  /// such an output is better left in cache for its reader (dynamic sizes are
+  /// assumed large).
   bool fitsInCache(Value buffer) const {
+    // The buffer `buffer` is a view of; for one placed by
+    // norm-place-row-buffers (a memref.view of a block a page larger) the
+    // memref.view, whose size is the buffer's.
+    while (auto view = buffer.getDefiningOp<ViewLikeOpInterface>()) {
+      if (isa<memref::ViewOp>(view.getOperation()))
+        break;
+      buffer = view.getViewSource();
+    }
     auto type = dyn_cast<MemRefType>(buffer.getType());
     if (!type || !type.hasStaticShape())
       return false;

@@ -151,6 +151,7 @@ void contractLeadingDimSums(RewriterBase &rewriter,
     VectorType type = op.getSourceVectorType();
     if (op.getKind() != vector::CombiningKind::ADD || type.getRank() < 2 ||
         op.getReductionDims() != ArrayRef<int64_t>{0} ||
+        type.getScalableDims().front() ||
         !isa<FloatType>(type.getElementType()) || op.isMasked())
       continue;
     rewriter.setInsertionPoint(op);

@@ -241,3 +241,23 @@ func.func @placed_rows(%n: index, %bytes: index, %p: index, %v: vector<16xf32>) 
   }
   return %a, %b : memref<?x1024xf32>, memref<?x1024xf32>
 }
+
+// The size that decides min-bytes is the placed buffer's (the view's 4 KiB),
+// not its block's (a page larger).
+// RUN: norm-opt %s --pass-pipeline="builtin.module(func.func(norm-nontemporal-stores{min-bytes=6000}))" | FileCheck %s --check-prefix=PLACED
+// PLACED-LABEL: func.func @placed_small
+//   PLACED-NOT:   nontemporal
+//       PLACED:   return
+func.func @placed_small(%p: index, %v: vector<16xf32>) -> memref<1x1024xf32> {
+  %c0 = arith.constant 0 : index
+  %c16 = arith.constant 16 : index
+  %c1024 = arith.constant 1024 : index
+  %c4032 = arith.constant 4032 : index
+  %raw = memref.alloc() {alignment = 64 : i64} : memref<8192xi8>
+  %shift = arith.andi %p, %c4032 : index
+  %a = memref.view %raw[%shift][] : memref<8192xi8> to memref<1x1024xf32>
+  scf.for %j = %c0 to %c1024 step %c16 {
+    vector.store %v, %a[%c0, %j] : memref<1x1024xf32>, vector<16xf32>
+  }
+  return %a : memref<1x1024xf32>
+}

@@ -92,3 +92,23 @@ func.func @untouched(%x: memref<8x512xf32>, %v: memref<64xf32>, %n: index) -> (m
   %d = memref.alloca() : memref<4x512xf32>
   return %a, %b, %c : memref<8x512xf16>, memref<2x64xf32>, memref<8x?xf32>
 }
+
+// -----
+
+// Elements narrower than a byte (f4) are not placed (their size in memory is
+// not their width); a buffer in another memory space keeps it; an argument
+// with a strided layout (its aligned pointer is not where its data starts)
+// is not an input to place by.
+
+// CHECK-LABEL: func.func @kinds
+//  CHECK-SAME:     (%[[XS:.+]]: memref<8x512xf32, strided<[1024, 1], offset: ?>>, %[[X:.+]]: memref<8x512xf32>
+//       CHECK:   memref.alloc() {alignment = 64 : i64} : memref<8x512xf4E2M1FN>
+//       CHECK:   %[[RAW:.+]] = memref.alloc() {alignment = 64 : i64} : memref<20480xi8, 1>
+//   CHECK-NOT:   memref.extract_aligned_pointer_as_index %[[XS]]
+//       CHECK:   memref.extract_aligned_pointer_as_index %[[X]]
+//       CHECK:   memref.view %[[RAW]][%{{.+}}][] : memref<20480xi8, 1> to memref<8x512xf32, 1>
+func.func @kinds(%xs: memref<8x512xf32, strided<[1024, 1], offset: ?>>, %x: memref<8x512xf32>, %x4: memref<8x512xf4E2M1FN>) -> (memref<8x512xf4E2M1FN>, memref<8x512xf32, 1>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<8x512xf4E2M1FN>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<8x512xf32, 1>
+  return %a, %b : memref<8x512xf4E2M1FN>, memref<8x512xf32, 1>
+}

@@ -209,15 +209,16 @@ def NormPlaceRowBuffers : Pass<"norm-place-row-buffers", "func::FuncOp"> {
     below `x`. The same holds for a gradient's per-thread parameter-gradient
     sums, stored at the rate the f32 parameters are loaded.
 
-    Each `memref.alloc` of floats with an identity layout and a static row
-    length, of `min-bytes` or more (or of a dynamic size), whose function
-    has arguments of the same element type and row length (rows first, then
-    vectors: x and dy, the parameters), becomes a `memref.view` into an i8
-    allocation one page larger, at a byte shift computed at run time. The
-    view starts at the page offset of the first such argument, moved down to
-    another's while one starts less than 512 bytes below it (rounded down to
-    the allocation's alignment): the stores then run level with or behind
-    every input's loads. The view keeps the type and the alignment (which
+    Each `memref.alloc` of floats of whole bytes (f16, bf16, f32, f64) with
+    an identity layout and a static row length, of `min-bytes` or more (or
+    of a dynamic size), whose function has identity-layout arguments of the
+    same element type and row length (rows first, then vectors: x and dy,
+    the parameters), becomes a `memref.view` into an i8 allocation one page
+    larger in the same memory space, at a byte shift computed at run time.
+    The view starts at the page offset of the first such argument, moved
+    down to another's while one starts up to 512 bytes below it (rounded
+    down to the allocation's alignment): the stores then run level with or
+    behind every input's loads. The view keeps the type and the alignment (which
     `norm-nontemporal-stores` proves through the shift); deallocations free
     the raw block, and a returned view's allocated pointer is the raw
     block's, so callers free it as before.
