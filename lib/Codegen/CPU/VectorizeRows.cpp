@@ -93,26 +93,40 @@ bool isSingleRow(linalg::LinalgOp op) {
 }
 
 /// A sum over the leading dim of a vector (a block of rows added into a
-/// running sum) becomes a chain of adds of the rows; the pipeline's
+/// running sum).
+bool isLeadingDimSum(vector::MultiDimReductionOp op) {
+  VectorType type = op.getSourceVectorType();
+  return op.getKind() == vector::CombiningKind::ADD && type.getRank() >= 2 &&
+         op.getReductionDims() == ArrayRef<int64_t>{0} &&
+         type.getDimSize(0) <= kMaxRowBlock;
+}
+
+/// Replaces a leading-dim sum with a chain of adds of the rows, in order
+/// (running sum + row 0 + row 1 ...), with `fastmath` flags on the adds.
+void unrollLeadingDimSum(RewriterBase &rewriter,
+                         vector::MultiDimReductionOp op,
+                         arith::FastMathFlagsAttr fastmath = nullptr) {
+  Value sum = op.getAcc();
+  for (int64_t i = 0; i < op.getSourceVectorType().getDimSize(0); ++i) {
+    Value row =
+        vector::ExtractOp::create(rewriter, op.getLoc(), op.getSource(), i);
+    sum = vector::makeArithReduction(rewriter, op.getLoc(),
+                                     vector::CombiningKind::ADD, sum, row,
+                                     fastmath);
+  }
+  rewriter.replaceOp(op, sum);
+}
+
+/// A leading-dim sum becomes a chain of adds of the rows; the pipeline's
 /// multi-reduction lowering, tuned for sums along rows, would transpose.
 struct UnrollLeadingDimSum : OpRewritePattern<vector::MultiDimReductionOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
                                 PatternRewriter &rewriter) const override {
-    VectorType type = op.getSourceVectorType();
-    if (op.getKind() != vector::CombiningKind::ADD || type.getRank() < 2 ||
-        op.getReductionDims() != ArrayRef<int64_t>{0} ||
-        type.getDimSize(0) > kMaxRowBlock)
+    if (!isLeadingDimSum(op))
       return failure();
-    Value sum = op.getAcc();
-    for (int64_t i = 0; i < type.getDimSize(0); ++i) {
-      Value row = vector::ExtractOp::create(rewriter, op.getLoc(),
-                                           op.getSource(), i);
-      sum = vector::makeArithReduction(rewriter, op.getLoc(),
-                                       vector::CombiningKind::ADD, sum, row);
-    }
-    rewriter.replaceOp(op, sum);
+    unrollLeadingDimSum(rewriter, op);
     return success();
   }
 };
@@ -141,27 +155,19 @@ bool hasContractedSums(linalg::LinalgOp op) {
 /// row block's) contribution lost its `contract` and LLVM kept a multiply and
 /// an add instead of an FMA (SeeDNorm's gradient: 12 of 48 vector operations
 /// of the dx sweep). For the sums of `hasContractedSums` ops, the sums over
-/// the leading (row) dim become a chain of contracting adds right away, in
-/// the order the upstream lowering uses (running sum + row 0 + row 1 ...).
+/// the leading (row) dim become the chain of UnrollLeadingDimSum right away,
+/// with contracting adds.
 void contractLeadingDimSums(RewriterBase &rewriter,
                             ArrayRef<vector::MultiDimReductionOp> sums) {
   auto contract = arith::FastMathFlagsAttr::get(rewriter.getContext(),
                                                 arith::FastMathFlags::contract);
   for (vector::MultiDimReductionOp op : sums) {
     VectorType type = op.getSourceVectorType();
-    if (op.getKind() != vector::CombiningKind::ADD || type.getRank() < 2 ||
-        op.getReductionDims() != ArrayRef<int64_t>{0} ||
-        type.getScalableDims().front() ||
+    if (!isLeadingDimSum(op) || type.getScalableDims().front() ||
         !isa<FloatType>(type.getElementType()) || op.isMasked())
       continue;
     rewriter.setInsertionPoint(op);
-    Value sum = op.getAcc();
-    for (int64_t i = 0; i < type.getDimSize(0); ++i) {
-      Value row =
-          vector::ExtractOp::create(rewriter, op.getLoc(), op.getSource(), i);
-      sum = arith::AddFOp::create(rewriter, op.getLoc(), sum, row, contract);
-    }
-    rewriter.replaceOp(op, sum);
+    unrollLeadingDimSum(rewriter, op, contract);
   }
 }
 
