@@ -1,4 +1,4 @@
-//===- PlaceRowBuffers.cpp - result buffers off the inputs' 4K aliases -===//
+//===- PlaceRowBuffers.cpp - row buffers off the inputs' 4K aliases ----===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -17,10 +17,11 @@
 // y 64 bytes above x modulo 4 KiB, 7.6 ms at 128 bytes, and 5.5-6.3 ms at 0,
 // 256 bytes or more, or below x.
 //
-// So each result buffer the function allocates is carved, at run time, out
-// of an allocation 4 KiB larger, at the page offset of one of its inputs
-// (rounded down to the allocation's alignment): stores then run level with
-// or behind the loads of that input, never just ahead of them.
+// So each row buffer the function allocates (its results, a gradient's
+// per-thread sums) is carved, at run time, out of an allocation 4 KiB larger,
+// at the page offset of one of its inputs (rounded down to the allocation's
+// alignment): stores then run level with or behind the inputs' loads, never
+// just ahead of them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -153,6 +154,7 @@ struct NormPlaceRowBuffersPass
     SmallVector<Value> offsets;
     for (Value input : inputs)
       offsets.push_back(pageOffset(pointer(input)));
+    Value zero = index(0), window = index(kAliasWindowBytes);
     Value target = offsets.front();
     for (size_t round = 1; round < offsets.size(); ++round) {
       for (Value other : llvm::drop_begin(offsets)) {
@@ -160,9 +162,9 @@ struct NormPlaceRowBuffersPass
         Value justAbove = arith::AndIOp::create(
             b, loc,
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, above,
-                                  index(0)),
+                                  zero),
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, above,
-                                  index(kAliasWindowBytes)));
+                                  window));
         target = arith::SelectOp::create(b, loc, justAbove, other, target);
       }
     }

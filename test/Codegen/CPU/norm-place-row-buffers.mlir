@@ -49,8 +49,8 @@ func.func @result(%x: memref<8x512xbf16>, %w: memref<512xf32>) -> memref<8x512xb
 //       CHECK:   memref.extract_aligned_pointer_as_index %[[X]]
 //       CHECK:   memref.extract_aligned_pointer_as_index %[[W]]
 //       CHECK:   %[[C0:.+]] = arith.constant 0 : index
-//       CHECK:   arith.cmpi ugt, %{{.+}}, %[[C0]]
 //       CHECK:   %[[WINDOW:.+]] = arith.constant 512 : index
+//       CHECK:   arith.cmpi ugt, %{{.+}}, %[[C0]]
 //       CHECK:   arith.cmpi ule, %{{.+}}, %[[WINDOW]]
 //       CHECK:   arith.select
 //       CHECK:   %[[DX:.+]] = memref.view %[[RAW]][%{{.+}}][%[[N]]] : memref<?xi8> to memref<?x1024xf32>
