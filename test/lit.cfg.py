@@ -122,5 +122,9 @@ except (ValueError, OSError, subprocess.SubprocessError):
 if _host_l1d > 0:
     config.available_features.add("host-l1d-known")
 config.substitutions.append(("%host_l1d_bytes", str(_host_l1d)))
+_host_grad_hint = 3 if _host_l1d >= 48 * 1024 else 2
+config.substitutions.append(("%host_grad_prefetch_hint", str(_host_grad_hint)))
+# The other hints, as a FileCheck character class: no prefetch may use them.
 config.substitutions.append((
-    "%host_grad_prefetch_hint", "3" if _host_l1d >= 48 * 1024 else "2"))
+    "%host_other_prefetch_hints",
+    "[" + "".join(str(h) for h in range(4) if h != _host_grad_hint) + "]"))
