@@ -14,9 +14,9 @@
 #include "Norm/Codegen/CPU/Passes.h"
 
 #include "CacheLine.h"
+#include "TargetCache.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -35,26 +35,6 @@ namespace {
 /// The smallest L1 data cache (bytes) on which the automatic locality sends
 /// a gradient sweep's prefetches to L1 (see localityFor).
 constexpr int64_t kMinL1BytesForL1Prefetch = 48 * 1024;
-
-/// The L1 data cache size of the CPU that `op` is compiled for, from the
-/// DLTI target system spec (`"CPU" = #dlti.target_device_spec<
-/// "L1_cache_size_in_bytes" = N>`) of an enclosing op; 0 when none says.
-int64_t targetL1CacheBytes(Operation *op) {
-  FailureOr<Attribute> size =
-      dlti::query(op, {"CPU", "L1_cache_size_in_bytes"});
-  if (failed(size))
-    return 0;
-  // Anything but a plausible size (a string, a negative or huge number) is
-  // no information.
-  auto integer = dyn_cast<IntegerAttr>(*size);
-  if (!integer)
-    return 0;
-  const APInt &value = integer.getValue();
-  if ((!integer.getType().isUnsignedInteger() && value.isNegative()) ||
-      value.getActiveBits() > 40)
-    return 0;
-  return value.getZExtValue();
-}
 
 /// True when `load` reads a row of a buffer in `loop`: its leading index is
 /// defined outside the loop and is not a constant (a row index), and its last
@@ -85,7 +65,7 @@ struct NormPrefetchRowsPass
     }
     if (distance <= 0)
       return;
-    int64_t l1CacheBytes = targetL1CacheBytes(getOperation());
+    int64_t l1CacheBytes = norm::targetL1CacheBytes(getOperation());
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
       // The write sweep: a loop whose own body stores vectors.

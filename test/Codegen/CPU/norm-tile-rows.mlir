@@ -393,3 +393,76 @@ func.func @seednorm_forward_rows_sharing_l1_sets(%x: tensor<8x4096xf32>, %xodd: 
   %yhs = norm.seednorm %xhs, %as, %as, %as : (tensor<8x2048xbf16>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> tensor<8x2048xbf16>
   return %y, %yodd, %ys, %yh, %yhs : tensor<8x4096xf32>, tensor<7x4096xf32>, tensor<8x2048xf32>, tensor<8x4096xbf16>, tensor<8x2048xbf16>
 }
+
+// -----
+
+// On a target whose L1d (DLTI spec) has 48 KiB or more (12 ways of 4 KiB),
+// RMSNorm's f32 gradient of rows of 4096 elements or more goes 4 rows a
+// block, though the rows share L1 sets: the block's x and dy (8 lines a set)
+// with the weight and the sum fit the 12 ways. Shorter rows (a row fits the
+// L1 with its weight and sum), bf16 rows and gradients without a row-sized
+// sum (ScaleNorm) keep one row; so does a 32 KiB L1 (next case) or a module
+// without a spec (@rmsnorm_grad_no_target_spec).
+
+// CHECK-LABEL: func.func @rmsnorm_grad_f32_wide_l1
+//       CHECK:   scf.for %{{.+}} step %c4 iter_args
+//       CHECK:     tensor.extract_slice %{{.+}} [4, 4096]
+//       CHECK:   } {norm.row_loop}
+//       CHECK:   scf.for %{{.+}} step %c1 iter_args
+//       CHECK:     tensor.extract_slice %{{.+}} [1, 4096]
+//       CHECK:   } {norm.row_loop}
+// CHECK-LABEL: func.func @rmsnorm_grad_f32_2048_wide_l1
+//   CHECK-NOT:   step %c4
+//       CHECK:   scf.for %{{.+}} step %c1 iter_args
+//   CHECK-NOT:   step %c4
+// CHECK-LABEL: func.func @rmsnorm_grad_bf16_wide_l1
+//   CHECK-NOT:   step %c4
+//       CHECK:   scf.for %{{.+}} step %c1 iter_args
+//   CHECK-NOT:   step %c4
+// CHECK-LABEL: func.func @scalenorm_grad_wide_l1
+//   CHECK-NOT:   step %c4
+//       CHECK:   scf.for %{{.+}} step %c1 iter_args
+//   CHECK-NOT:   step %c4
+//       CHECK:   return
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<"CPU" = #dlti.target_device_spec<"L1_cache_size_in_bytes" = 49152 : ui32>>} {
+func.func @rmsnorm_grad_f32_wide_l1(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %w: tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>)
+  return %dx, %dw : tensor<?x4096xf32>, tensor<4096xf32>
+}
+func.func @rmsnorm_grad_f32_2048_wide_l1(%dy: tensor<?x2048xf32>, %x: tensor<?x2048xf32>, %w: tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x2048xf32>, tensor<?x2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>)
+  return %dx, %dw : tensor<?x2048xf32>, tensor<2048xf32>
+}
+func.func @rmsnorm_grad_bf16_wide_l1(%dy: tensor<?x4096xbf16>, %x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> (tensor<?x4096xbf16>, tensor<4096xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x4096xbf16>, tensor<?x4096xbf16>, tensor<4096xf32>) -> (tensor<?x4096xbf16>, tensor<4096xf32>)
+  return %dx, %dw : tensor<?x4096xbf16>, tensor<4096xf32>
+}
+func.func @scalenorm_grad_wide_l1(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %g: tensor<f32>) -> (tensor<?x4096xf32>, tensor<f32>) {
+  %dx, %dg = norm.scalenorm_grad %dy, %x, %g : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<f32>) -> (tensor<?x4096xf32>, tensor<f32>)
+  return %dx, %dg : tensor<?x4096xf32>, tensor<f32>
+}
+}
+
+// -----
+
+// CHECK-LABEL: func.func @rmsnorm_grad_f32_32k_l1
+//   CHECK-NOT:   step %c4
+//       CHECK:   scf.for %{{.+}} step %c1 iter_args
+//   CHECK-NOT:   step %c4
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<"CPU" = #dlti.target_device_spec<"L1_cache_size_in_bytes" = 32768 : ui32>>} {
+func.func @rmsnorm_grad_f32_32k_l1(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %w: tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>)
+  return %dx, %dw : tensor<?x4096xf32>, tensor<4096xf32>
+}
+}
+
+// -----
+
+// CHECK-LABEL: func.func @rmsnorm_grad_no_target_spec
+//   CHECK-NOT:   step %c4
+//       CHECK:   scf.for %{{.+}} step %c1 iter_args
+//   CHECK-NOT:   step %c4
+func.func @rmsnorm_grad_no_target_spec(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf32>, %w: tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>)
+  return %dx, %dw : tensor<?x4096xf32>, tensor<4096xf32>
+}

@@ -30,7 +30,7 @@ def tensor(shape, elt):
     return "tensor<" + "x".join(map(str, shape)) + ("x" if shape else "") + elt + ">"
 
 
-def module(op, grad, shape, xdt, pdt, heads):
+def module(op, grad, shape, xdt, pdt, heads, l1=None):
     params = {"rmsnorm": [[shape[-1]]], "scalenorm": [[]],
               "seednorm": [[shape[-1]]] * 3}[op]
     x = tensor(shape, xdt)
@@ -44,10 +44,16 @@ def module(op, grad, shape, xdt, pdt, heads):
     args = ", ".join(f"%a{i}: {t}" for i, t in enumerate(ins))
     res = ", ".join(f"%r{i}" for i in range(len(outs)))
     ot = "(" + ", ".join(outs) + ")"
-    return (f"func.func @f({args}) -> {ot} {{\n"
+    func = (f"func.func @f({args}) -> {ot} {{\n"
             f"  {res} = {name} {', '.join(f'%a{i}' for i in range(len(ins)))} "
             f"{{{attrs}}} : ({', '.join(ins)}) -> {ot}\n"
             f"  return {res} : {', '.join(outs)}\n}}\n")
+    if l1 is None:  # norm-runner describes its host
+        return func
+    # A target of this L1d size, whatever the host (see norm-tile-rows).
+    return ("module attributes {dlti.target_system_spec = "
+            "#dlti.target_system_spec<\"CPU\" = #dlti.target_device_spec<"
+            f"\"L1_cache_size_in_bytes\" = {l1} : ui32>>}} {{\n{func}}}\n")
 
 
 def as_input(a, dt):
@@ -61,9 +67,9 @@ def as_input(a, dt):
     return a32, exact
 
 
-def run_case(name, op, grad, shape, xdt, pdt="f32", heads=1):
+def run_case(name, op, grad, shape, xdt, pdt="f32", heads=1, l1=None):
     N, D = shape
-    text = module(op, grad, shape, xdt, pdt, heads)
+    text = module(op, grad, shape, xdt, pdt, heads, l1)
     path = os.path.join(work, name + ".mlir")
     with open(path, "w") as f:
         f.write(text)
@@ -126,5 +132,12 @@ ok &= run_case("seednorm_bf16_pairs", "seednorm", False, (2048, 4096), "bf16")
 # A 16-bit gradient of one row per loop, and an f32 one.
 ok &= run_case("scalenorm_grad_f16", "scalenorm", True, (1024, 4096), "f16")
 ok &= run_case("rmsnorm_grad_f32", "rmsnorm", True, (1024, 2048), "f32")
+# On a target with a 48 KiB L1d, RMSNorm's f32 gradient of 4096-wide rows goes
+# 4 rows a block: 515 rows a chunk, so 3 rows of each go one at a time; and
+# an odd D (4097) in blocks.
+ok &= run_case("rmsnorm_grad_f32_blocks", "rmsnorm", True, (1030, 4096), "f32",
+               l1=49152)
+ok &= run_case("rmsnorm_grad_f32_blocks_odd", "rmsnorm", True, (519, 4097),
+               "f32", l1=49152)
 print("ALL PASSED" if ok else "SOME FAILED")
 sys.exit(0 if ok else 1)

@@ -1,0 +1,29 @@
+//===- TargetCache.cpp - the target's caches, from its DLTI spec ---------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "TargetCache.h"
+
+#include "mlir/Dialect/DLTI/DLTI.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+
+int64_t norm::targetL1CacheBytes(Operation *op) {
+  FailureOr<Attribute> size =
+      dlti::query(op, {"CPU", "L1_cache_size_in_bytes"});
+  if (failed(size))
+    return 0;
+  // Anything but a plausible size (a string, a negative or huge number) is
+  // no information.
+  auto integer = dyn_cast<IntegerAttr>(*size);
+  if (!integer)
+    return 0;
+  const APInt &value = integer.getValue();
+  if ((!integer.getType().isUnsignedInteger() && value.isNegative()) ||
+      value.getActiveBits() > 40)
+    return 0;
+  return value.getZExtValue();
+}
