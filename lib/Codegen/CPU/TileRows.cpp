@@ -441,7 +441,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   }
 
   /// Rows per block for a gradient with one row-sized sum (RMSNorm's) of
-  /// f32 rows of 4096 elements or more, on a target whose L1d (DLTI spec)
+  /// f32 rows of 4096 to 8192 elements, on a target whose L1d (DLTI spec)
   /// has 48 KiB or more; 0 elsewhere (rowsPerBlock's rules decide). Such a
   /// row with its weight and sum (48 KiB) already fills the L1, so a
   /// block's rows, a multiple of 4 KiB apart, share its sets: the block
@@ -449,15 +449,17 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// at a time, at most as many rows (a power of two, at most `rowBlock`) as
   /// the ways leave room for: 4 in 12 ways. Measured on an Emerald Rapids
   /// host (L1d 48 KiB 12-way; bench/ab.py, 8-12 interleaved rounds, 2
-  /// threads from DRAM), blocks of 4 against single rows: 8192 x 4096 0.90x
-  /// (1 thread 0.93x; pairs 0.93x), 4096 x 8192 0.93x; but 16384 x 2048
-  /// 0.98x and 65536 x 1024 1.01x (a row fits the L1 with its weight and
-  /// sum), bf16 rows 0.99-1.04x, and ScaleNorm (no row-sized sum) 1.01x.
+  /// threads from DRAM), blocks of 4 against single rows: 8192 x 4096
+  /// 0.90-0.94x (1 thread 0.93x; pairs 0.93x), 4096 x 8192 0.93-0.96x; but
+  /// 2048 x 16384 1.18-1.23x slower, 16384 x 2048 0.98x and 65536 x 1024
+  /// 1.01x (a row fits the L1 with its weight and sum), bf16 rows
+  /// 0.99-1.04x, and ScaleNorm (no row-sized sum) 1.01x.
   int64_t wideL1GradientBlock(const RowShape &shape, int64_t rowSized) const {
     constexpr int64_t kMinL1Bytes = 48 * 1024;
-    constexpr int64_t kMinLength = 4096;
+    constexpr int64_t kMinLength = 4096, kMaxLength = 8192;
     if (l1CacheBytes < kMinL1Bytes || rowSized != 1 ||
-        shape.elementBits() != 32 || shape.length < kMinLength)
+        shape.elementBits() != 32 || shape.length < kMinLength ||
+        shape.length > kMaxLength)
       return 0;
     int64_t ways = l1CacheBytes / norm::kL1WayBytes;
     // Lines per set: x and dy of each row, the weight and the sum.

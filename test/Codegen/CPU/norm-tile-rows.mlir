@@ -397,12 +397,13 @@ func.func @seednorm_forward_rows_sharing_l1_sets(%x: tensor<8x4096xf32>, %xodd: 
 // -----
 
 // On a target whose L1d (DLTI spec) has 48 KiB or more (12 ways of 4 KiB),
-// RMSNorm's f32 gradient of rows of 4096 elements or more goes 4 rows a
+// RMSNorm's f32 gradient of rows of 4096 to 8192 elements goes 4 rows a
 // block, though the rows share L1 sets: the block's x and dy (8 lines a set)
 // with the weight and the sum fit the 12 ways. Shorter rows (a row fits the
-// L1 with its weight and sum), bf16 rows and gradients without a row-sized
-// sum (ScaleNorm) keep one row; so does a 32 KiB L1 (next case) or a module
-// without a spec (@rmsnorm_grad_no_target_spec).
+// L1 with its weight and sum), longer ones (16384: blocks measured slower),
+// bf16 rows and gradients without a row-sized sum (ScaleNorm) keep one row;
+// so does a 32 KiB L1 (next case) or a module without a spec
+// (@rmsnorm_grad_no_target_spec).
 
 // CHECK-LABEL: func.func @rmsnorm_grad_f32_wide_l1
 //       CHECK:   scf.for %{{.+}} step %c4 iter_args
@@ -411,7 +412,14 @@ func.func @seednorm_forward_rows_sharing_l1_sets(%x: tensor<8x4096xf32>, %xodd: 
 //       CHECK:   scf.for %{{.+}} step %c1 iter_args
 //       CHECK:     tensor.extract_slice %{{.+}} [1, 4096]
 //       CHECK:   } {norm.row_loop}
+// CHECK-LABEL: func.func @rmsnorm_grad_f32_8192_wide_l1
+//       CHECK:   scf.for %{{.+}} step %c4 iter_args
+//       CHECK:     tensor.extract_slice %{{.+}} [4, 8192]
 // CHECK-LABEL: func.func @rmsnorm_grad_f32_2048_wide_l1
+//   CHECK-NOT:   step %c4
+//       CHECK:   scf.for %{{.+}} step %c1 iter_args
+//   CHECK-NOT:   step %c4
+// CHECK-LABEL: func.func @rmsnorm_grad_f32_16384_wide_l1
 //   CHECK-NOT:   step %c4
 //       CHECK:   scf.for %{{.+}} step %c1 iter_args
 //   CHECK-NOT:   step %c4
@@ -429,9 +437,17 @@ func.func @rmsnorm_grad_f32_wide_l1(%dy: tensor<?x4096xf32>, %x: tensor<?x4096xf
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x4096xf32>, tensor<?x4096xf32>, tensor<4096xf32>) -> (tensor<?x4096xf32>, tensor<4096xf32>)
   return %dx, %dw : tensor<?x4096xf32>, tensor<4096xf32>
 }
+func.func @rmsnorm_grad_f32_8192_wide_l1(%dy: tensor<?x8192xf32>, %x: tensor<?x8192xf32>, %w: tensor<8192xf32>) -> (tensor<?x8192xf32>, tensor<8192xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x8192xf32>, tensor<?x8192xf32>, tensor<8192xf32>) -> (tensor<?x8192xf32>, tensor<8192xf32>)
+  return %dx, %dw : tensor<?x8192xf32>, tensor<8192xf32>
+}
 func.func @rmsnorm_grad_f32_2048_wide_l1(%dy: tensor<?x2048xf32>, %x: tensor<?x2048xf32>, %w: tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>) {
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x2048xf32>, tensor<?x2048xf32>, tensor<2048xf32>) -> (tensor<?x2048xf32>, tensor<2048xf32>)
   return %dx, %dw : tensor<?x2048xf32>, tensor<2048xf32>
+}
+func.func @rmsnorm_grad_f32_16384_wide_l1(%dy: tensor<?x16384xf32>, %x: tensor<?x16384xf32>, %w: tensor<16384xf32>) -> (tensor<?x16384xf32>, tensor<16384xf32>) {
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x16384xf32>, tensor<?x16384xf32>, tensor<16384xf32>) -> (tensor<?x16384xf32>, tensor<16384xf32>)
+  return %dx, %dw : tensor<?x16384xf32>, tensor<16384xf32>
 }
 func.func @rmsnorm_grad_bf16_wide_l1(%dy: tensor<?x4096xbf16>, %x: tensor<?x4096xbf16>, %w: tensor<4096xf32>) -> (tensor<?x4096xbf16>, tensor<4096xf32>) {
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x4096xbf16>, tensor<?x4096xbf16>, tensor<4096xf32>) -> (tensor<?x4096xbf16>, tensor<4096xf32>)

@@ -74,12 +74,13 @@ def NormTileRows : Pass<"norm-tile-rows", "func::FuncOp"> {
     target system spec, `"CPU" = #dlti.target_device_spec<
     "L1_cache_size_in_bytes" = N>`, which `norm-runner` attaches for its
     host), a gradient with one row-sized sum (RMSNorm's) of f32 rows of 4096
-    elements or more goes in blocks of `row-block` rows (at most as many as
+    to 8192 elements goes in blocks of `row-block` rows (at most as many as
     the L1's ways, N / 4 KiB, leave room for: 4 in 12 ways), even in the
     same sets: such a row with its weight and sum fills the L1 anyway, and
     the block loads the weight and adds into the sum once per 4 rows
     (measured on an Emerald Rapids host: 8192 x 4096 0.90-0.94x, 4096 x 8192
-    0.93x; rows of 2048 or fewer, bf16 rows and ScaleNorm gained nothing).
+    0.93-0.96x; rows of 2048 or fewer, bf16 rows and ScaleNorm gained
+    nothing, and rows of 16384 ran 1.2x slower).
     A gradient's last rows (fewer than a block) go through a one-row loop; a
     forward uses blocks only when the row count is a static multiple of
     the block. `row-tile` overrides the forward tile size.
