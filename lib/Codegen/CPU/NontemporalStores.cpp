@@ -127,14 +127,9 @@ struct NormNontemporalStoresPass
   /// such an output is better left in cache for its reader (dynamic sizes are
   /// assumed large).
   bool fitsInCache(Value buffer) const {
-    // The buffer `buffer` is a view of; for one placed by
-    // norm-place-row-buffers (a memref.view of a block a page larger) the
-    // memref.view, whose size is the buffer's.
-    while (auto view = buffer.getDefiningOp<ViewLikeOpInterface>()) {
-      if (isa<memref::ViewOp>(view.getOperation()))
-        break;
-      buffer = view.getViewSource();
-    }
+    // For a buffer placed by norm-place-row-buffers (a memref.view of a
+    // block a page larger) the memref.view, whose size is the buffer's.
+    buffer = rootBuffer(buffer, /*throughByteViews=*/false);
     auto type = dyn_cast<MemRefType>(buffer.getType());
     if (!type || !type.hasStaticShape())
       return false;
@@ -153,9 +148,14 @@ struct NormNontemporalStoresPass
   }
 
   /// The buffer a view (subview, cast, reshape) is a view of.
-  static Value rootBuffer(Value v) {
-    while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+  /// The buffer `v` is a view of; with `throughByteViews` false, a
+  /// memref.view (a typed view of a byte buffer) counts as a buffer.
+  static Value rootBuffer(Value v, bool throughByteViews = true) {
+    while (auto view = v.getDefiningOp<ViewLikeOpInterface>()) {
+      if (!throughByteViews && isa<memref::ViewOp>(view.getOperation()))
+        break;
       v = view.getViewSource();
+    }
     return v;
   }
 };

@@ -24,6 +24,7 @@
 
 #include "Norm/Codegen/CPU/ChunkedGradient.h"
 
+#include "CacheLine.h"
 #include "TargetCache.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -33,12 +34,12 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
-#include "llvm/ADT/bit.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/Debug.h"
 
 
@@ -482,8 +483,8 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// vs 14 ms), and so did D = 4104 (rows 32 bytes off a multiple of 4 KiB),
   /// while D = 4000, 4112, 4128 and 4160 ran 10-20% faster in blocks.
   static bool blockRowsShareSets(int64_t rowBytes, int64_t rows) {
-    constexpr int64_t kSetSpan = 64 * 64;
-    constexpr int64_t kLine = 64;
+    constexpr int64_t kSetSpan = norm::kL1WayBytes;
+    constexpr int64_t kLine = norm::kCacheLineBytes;
     for (int64_t i = 0; i < rows; ++i) {
       int64_t sharing = 0;
       for (int64_t j = 0; j < rows; ++j) {
