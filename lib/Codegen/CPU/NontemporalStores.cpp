@@ -125,13 +125,15 @@ struct NormNontemporalStoresPass
 
   /// True when the buffer `buffer` views has a static size below `minBytes`:
   /// such an output is better left in cache for its reader (dynamic sizes are
-  /// assumed large).
+  /// assumed large, and so are buffers of elements without a bit width:
+  /// index, vectors).
   bool fitsInCache(Value buffer) const {
     // For a buffer placed by norm-place-row-buffers (a memref.view of a
     // block a page larger) the memref.view, whose size is the buffer's.
     buffer = rootBuffer(buffer, /*throughByteViews=*/false);
     auto type = dyn_cast<MemRefType>(buffer.getType());
-    if (!type || !type.hasStaticShape())
+    if (!type || !type.hasStaticShape() ||
+        !type.getElementType().isIntOrFloat())
       return false;
     int64_t bytes = type.getNumElements() *
                     type.getElementType().getIntOrFloatBitWidth() / 8;

@@ -246,7 +246,7 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
 
     SmallVector<linalg::LinalgOp> reductions, rowOps;
     func.walk([&](linalg::LinalgOp op) {
-      if (op->getParentOfType<scf::ForallOp>())
+      if (op->getParentOfType<scf::ForallOp>() || hasEmptyIterationSpace(op))
         return;
       RowKind kind = classify(op);
       if (kind == RowKind::RowReduction && (isTerminal(op) || onlyFinished(op)))
@@ -277,6 +277,14 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
       if (!grouped.contains(op) && failed(tileRowParallel(rewriter, op)))
         return failure();
     return success();
+  }
+
+  /// True when a loop of `op` has a static extent of 0 (no rows, or rows of
+  /// no elements): the op leaves its inits as they are, and the upstream
+  /// tile-size computation divides by that extent. Left untiled, it lowers
+  /// to an empty loop nest.
+  static bool hasEmptyIterationSpace(linalg::LinalgOp op) {
+    return llvm::is_contained(op.getStaticLoopRanges(), 0);
   }
 
   /// Rows per step of a gradient's row loop (see rowsPerBlock); the row

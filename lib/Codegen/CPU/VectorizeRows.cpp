@@ -248,7 +248,10 @@ struct NormVectorizeRowsPass
     // (SeeDNorm's heads: [1, heads, D/heads] becomes a loop over the heads).
     SmallVector<std::pair<linalg::LinalgOp, SmallVector<int64_t>>> rowOps;
     func.walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureTensorSemantics() || !isInRowTile(op))
+      // An op over rows of no elements (D = 0) has nothing to tile, and
+      // the upstream tile-size computation divides by the extent.
+      if (!op.hasPureTensorSemantics() || !isInRowTile(op) ||
+          llvm::is_contained(op.getStaticLoopRanges(), 0))
         return;
       SmallVector<int64_t> sizes = tileSizesAlongRow(
           op, step,

@@ -261,3 +261,30 @@ func.func @placed_small(%p: index, %v: vector<16xf32>) -> memref<1x1024xf32> {
   }
   return %a : memref<1x1024xf32>
 }
+
+// Static buffers of elements without a bit width (index, vectors) have no
+// byte size to compare with min-bytes: they stream as large ones do (this
+// used to crash the pass).
+// SMALL-LABEL: func @static_index_and_vector_elements
+//       SMALL:   vector.store {{.*}} {nontemporal = true} : memref<64x1024xindex>, vector<16xindex>
+//       SMALL:   vector.store {{.*}} {nontemporal = true} : memref<64x32xvector<16xf32>>, vector<16xf32>
+func.func @static_index_and_vector_elements(%i: vector<16xindex>, %x: memref<64x32xvector<16xf32>>) -> (memref<64x1024xindex>, memref<64x32xvector<16xf32>>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %c1024 = arith.constant 1024 : index
+  %b = memref.alloc() {alignment = 64 : i64} : memref<64x1024xindex>
+  %y = memref.alloc() {alignment = 64 : i64} : memref<64x32xvector<16xf32>>
+  scf.for %r = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %c1024 step %c16 {
+      vector.store %i, %b[%r, %j] : memref<64x1024xindex>, vector<16xindex>
+    }
+    scf.for %j = %c0 to %c32 step %c1 {
+      %a = vector.load %x[%r, %j] : memref<64x32xvector<16xf32>>, vector<16xf32>
+      vector.store %a, %y[%r, %j] : memref<64x32xvector<16xf32>>, vector<16xf32>
+    }
+  }
+  return %b, %y : memref<64x1024xindex>, memref<64x32xvector<16xf32>>
+}

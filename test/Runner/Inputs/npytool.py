@@ -51,7 +51,9 @@ def main(argv):
             return 1
         got = out.astype(np.float64)
         err = np.max(np.abs(got - expected) - rtol * np.abs(expected), initial=0)
-        if not np.all(np.abs(got - expected) <= atol + rtol * np.abs(expected)):
+        # NaN must appear exactly where the reference has one.
+        if not np.all(np.isclose(got, expected, rtol=rtol, atol=atol,
+                                 equal_nan=True)):
             print(f"FAIL {argv[3]}: max excess error {err}")
             return 1
         print(f"OK {argv[3]} dtype={out.dtype} shape={out.shape}")
