@@ -20,6 +20,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -89,6 +90,15 @@ int64_t TensorSpec::getNumElements() const {
   for (int64_t d : shape)
     n *= d;
   return n;
+}
+
+std::optional<int64_t> TensorSpec::getSizeInBytes() const {
+  std::optional<int64_t> bytes =
+      static_cast<int64_t>(getElementTypeSize(elementType));
+  for (int64_t d : shape)
+    if (bytes)
+      bytes = llvm::checkedMul(*bytes, d);
+  return bytes;
 }
 
 std::string TensorSpec::str() const {

@@ -50,6 +50,13 @@
 // RUN: not %{run} -e rms_dyn --random-inputs=1 2>&1 | FileCheck %s --check-prefix=DYNRANDOM
 // DYNRANDOM: error: argument #0 of 'rms_dyn' (tensor<?x8xf32>) has dynamic dimensions; give its data with --input (--random-inputs needs static shapes)
 
+// A static shape whose size in bytes overflows (the random buffer used to
+// be allocated from the wrapped size, and the kernel then wrote past it).
+// RUN: not %{run} -e huge --random-inputs=1 2>&1 | FileCheck %s --check-prefix=HUGE
+// HUGE: error: argument #0 of 'huge' (tensor<9223372036854775807x2xf32>) has more bytes than a 64-bit size can count
+// RUN: not %{run} -e huge_bytes --random-inputs=1 2>&1 | FileCheck %s --check-prefix=HUGEBYTES
+// HUGEBYTES: error: argument #0 of 'huge_bytes' (tensor<1x4611686018427387904xf32>) has more bytes than a 64-bit size can count
+
 // RUN: not %{run} -e rms --input=%t/x.npy 2>&1 | FileCheck %s --check-prefix=NODATA
 // NODATA: error: no data for argument #1 of 'rms' (tensor<8xf32>): give one --input per argument or --random-inputs=SEED
 
@@ -59,7 +66,7 @@
 // TOOMANYOUT: error: got 2 --output file(s) but 'rms' returns 1 result(s)
 
 // RUN: not %{run} -e nosuch 2>&1 | FileCheck %s --check-prefix=UNKNOWNFN
-// UNKNOWNFN: error: entry function 'nosuch' not found (public functions: rms, rms_dyn, ident, const, twice, scale, takes_int)
+// UNKNOWNFN: error: entry function 'nosuch' not found (public functions: rms, rms_dyn, ident, const, twice, scale, takes_int, huge, huge_bytes)
 // RUN: not %{run} 2>&1 | FileCheck %s --check-prefix=NOMAIN
 // NOMAIN: error: entry function 'main' not found
 // RUN: not %{run} -e takes_int 2>&1 | FileCheck %s --check-prefix=NOTCALLABLE

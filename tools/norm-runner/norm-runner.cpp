@@ -143,9 +143,10 @@ static uint64_t nextRandom(uint64_t &state) {
 /// exact in f32 and f64 and rounded to nearest even for f16 and bf16. The
 /// stream depends only on the seed and the argument index.
 static AlignedBuffer makeRandomArgument(const TensorSpec &spec,
-                                        unsigned index, uint64_t seed) {
+                                        unsigned index, uint64_t seed,
+                                        int64_t bytes) {
   int64_t n = spec.getNumElements();
-  AlignedBuffer buffer(n * getElementTypeSize(spec.elementType));
+  AlignedBuffer buffer(bytes);
   if (!buffer)
     return buffer;
   uint64_t state = seed ^ (0xd1b54a32d192ed03ULL * (index + 1));
@@ -264,8 +265,11 @@ static int runWithBuffers(JitModule &jit, const FunctionSignature &sig) {
       if (!spec.hasStaticShape())
         return fail(what + " has dynamic dimensions; give its data with "
                            "--input (--random-inputs needs static shapes)");
+      std::optional<int64_t> bytes = spec.getSizeInBytes();
+      if (!bytes)
+        return fail(what + " has more bytes than a 64-bit size can count");
       arg.shape = spec.shape;
-      storage.push_back(makeRandomArgument(spec, i, randomInputs));
+      storage.push_back(makeRandomArgument(spec, i, randomInputs, *bytes));
       if (!storage.back())
         return fail("out of memory for " + what);
     } else {

@@ -72,6 +72,9 @@ struct TensorSpec {
   bool hasStaticShape() const;
   /// Number of elements; only meaningful with a static shape.
   int64_t getNumElements() const;
+  /// Bytes of a static shape's data; nullopt when they overflow int64
+  /// (e.g. tensor<9223372036854775807x2xf32>).
+  std::optional<int64_t> getSizeInBytes() const;
   /// Prints as an MLIR type, e.g. "tensor<?x512xbf16>".
   std::string str() const;
 };

@@ -1285,7 +1285,9 @@ struct SeeDNormGradToGPU : public NormPattern<SeeDNormGradOp> {
 /// else up front, by name, rather than as a failed legalization.
 LogicalResult checkSupported(Operation *root) {
   WalkResult result = root->walk([](Operation *op) {
-    if (!isa<NormDialect>(op->getDialect()) || op->getNumOperands() == 0)
+    // An unregistered op (-allow-unregistered-dialect) has no dialect.
+    if (!isa_and_present<NormDialect>(op->getDialect()) ||
+        op->getNumOperands() == 0)
       return WalkResult::advance();
     auto type = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
     if (!type)

@@ -85,3 +85,11 @@ func.func @scale(%x: tensor<5xf32>, %g: tensor<f32>) -> tensor<5xf32> {
 func.func @takes_int(%i: i32) -> i32 {
   return %i : i32
 }
+
+// Static shapes whose bytes overflow int64 (runner-errors.mlir).
+func.func @huge(%x: tensor<9223372036854775807x2xf32>) -> tensor<9223372036854775807x2xf32> {
+  return %x : tensor<9223372036854775807x2xf32>
+}
+func.func @huge_bytes(%x: tensor<1x4611686018427387904xf32>) -> tensor<1x4611686018427387904xf32> {
+  return %x : tensor<1x4611686018427387904xf32>
+}
