@@ -396,6 +396,31 @@ HeadGeometry getHeadGeometry(OpBuilder &b, Location loc, const RowGeometry &g,
   return h;
 }
 
+/// Fails (with an error on `op`) when one of `rowValues` (x, dy or a [D]
+/// parameter) is a tensor.cast, or a chain of them, of a tensor whose static
+/// last dim `heads` does not divide. The verifier cannot see through the
+/// casts to a dynamic D; the expand_shape into [heads, D/heads] would then
+/// fold to an invalid static shape (the canonicalizer crashed on it).
+LogicalResult checkHeadsDivideCastSources(Operation *op, ValueRange rowValues,
+                                          int64_t heads) {
+  for (Value v : rowValues) {
+    for (auto cast = v.getDefiningOp<tensor::CastOp>(); cast;
+         cast = cast.getSource().getDefiningOp<tensor::CastOp>()) {
+      auto source = dyn_cast<RankedTensorType>(cast.getSource().getType());
+      if (!source || source.getRank() == 0 ||
+          ShapedType::isDynamic(source.getShape().back()))
+        continue;
+      int64_t d = source.getShape().back();
+      if (d % heads != 0)
+        return op->emitOpError("heads = ")
+               << heads << " does not divide the normalized dimension ("
+               << d << ", from the tensor.cast source " << source
+               << " of an operand)";
+    }
+  }
+  return success();
+}
+
 /// Splits the last dim of `v` (x-shaped or a [D] parameter) into
 /// [heads, D/heads].
 Value expandHeads(OpBuilder &b, Location loc, const HeadGeometry &h, Value v) {
@@ -572,6 +597,9 @@ FailureOr<SmallVector<Value>> mlir::norm::decomposeSeeDNormOp(OpBuilder &b,
   int64_t heads = op.getNumHeads();
   if (heads < 1)
     return op.emitOpError("expected heads >= 1, got ") << heads;
+  if (failed(checkHeadsDivideCastSources(
+          op, {op.getX(), op.getAlpha(), op.getBeta(), op.getGamma()}, heads)))
+    return failure();
   Location loc = op.getLoc();
   FailureOr<RowGeometry> maybeG = getRowGeometry(b, op, op.getX());
   if (failed(maybeG))
@@ -820,6 +848,11 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
   if (op.getStats().size() != 0 && op.getStats().size() != 2)
     return op.emitOpError("expected no statistics or both rstd and t, got ")
            << op.getStats().size() << " operands";
+  if (failed(checkHeadsDivideCastSources(op,
+                                         {op.getDy(), op.getX(), op.getAlpha(),
+                                          op.getBeta(), op.getGamma()},
+                                         heads)))
+    return failure();
   Location loc = op.getLoc();
   FailureOr<RowGeometry> maybeG = getRowGeometry(b, op, op.getX());
   if (failed(maybeG))
