@@ -54,6 +54,16 @@ func.func @dynamic_d(%x: tensor<8x?xf32>, %w: tensor<?xf32>) -> tensor<8x?xf32> 
 
 // -----
 
+// One register sum per head, unrolled: more than 128 heads are refused (1024
+// heads used to keep ptxas busy for minutes).
+func.func @too_many_heads(%dy: tensor<8x2048xf32>, %x: tensor<8x2048xf32>, %a: tensor<2048xf32>) -> tensor<8x2048xf32> {
+  // expected-error @+1 {{GPU lowering supports at most 128 heads (one register sum each), got 256}}
+  %d:4 = norm.seednorm_grad %dy, %x, %a, %a, %a {heads = 256 : i64} : (tensor<8x2048xf32>, tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>) -> (tensor<8x2048xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048xf32>)
+  return %d#0 : tensor<8x2048xf32>
+}
+
+// -----
+
 // ScaleNorm gradient without a saved inv reduces two sums per row (sum dy x
 // and sum x^2) across the 16 warps of a 512-thread block: the workgroup buffer
 // holds two values per warp.
