@@ -34,6 +34,14 @@ struct NormApproximateMathPass
     SmallVector<std::string> names(ops.begin(), ops.end());
     if (names.empty())
       names.push_back("tanh");
+    for (const std::string &name : names) {
+      if (!RegisteredOperationName::lookup("math." + name, &getContext())) {
+        getOperation()->emitError()
+            << "norm-approximate-math: invalid options: ops has '" << name
+            << "', which is not a math dialect op (e.g. tanh, exp, erf)";
+        return signalPassFailure();
+      }
+    }
     // The upstream predicate receives full op names ("math.tanh").
     auto selected = [&](StringRef name) {
       name.consume_front("math.");

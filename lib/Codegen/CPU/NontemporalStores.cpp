@@ -38,6 +38,12 @@ struct NormNontemporalStoresPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (minBytes < 0) {
+      getOperation().emitError()
+          << "norm-nontemporal-stores: invalid options: min-bytes = "
+          << static_cast<int64_t>(minBytes) << " (expected >= 0)";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
     vector::populateVectorTransferLoweringPatterns(patterns,
                                                    /*maxTransferRank=*/1);

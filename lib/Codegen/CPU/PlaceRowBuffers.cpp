@@ -61,6 +61,11 @@ struct NormPlaceRowBuffersPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (minBytes < 0) {
+      func.emitError() << "norm-place-row-buffers: invalid options: min-bytes = "
+                       << static_cast<int64_t>(minBytes) << " (expected >= 0)";
+      return signalPassFailure();
+    }
     if (func.isExternal())
       return;
     SmallVector<memref::AllocOp> allocs;

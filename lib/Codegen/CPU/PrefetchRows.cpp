@@ -56,11 +56,14 @@ struct NormPrefetchRowsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (locality < -1 || locality > 3) {
+    if (locality < -1 || locality > 3 || distance < 0 || minBytesAhead < 0) {
       getOperation().emitError()
           << "norm-prefetch-rows: invalid options: locality = "
           << static_cast<int64_t>(locality)
-          << " (expected 0..3, or -1 for the default)";
+          << " (expected 0..3, or -1 for the default), distance = "
+          << static_cast<int64_t>(distance)
+          << " (expected >= 0, 0 = off), min-bytes-ahead = "
+          << static_cast<int64_t>(minBytesAhead) << " (expected >= 0)";
       return signalPassFailure();
     }
     if (distance <= 0)

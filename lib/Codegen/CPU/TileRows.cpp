@@ -209,14 +209,17 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     // Blocks are vectorized up to 8 rows (norm-vectorize-rows).
-    if (numThreads < 1 || rowTile < 0 || rowBlock < 1 || rowBlock > 8) {
+    if (numThreads < 1 || rowTile < 0 || rowBlock < 1 || rowBlock > 8 ||
+        cacheBytes < 0) {
       func.emitError() << "norm-tile-rows: invalid options: threads = "
                        << static_cast<int64_t>(numThreads)
                        << " (expected >= 1), row-tile = "
                        << static_cast<int64_t>(rowTile)
                        << " (expected >= 0), row-block = "
                        << static_cast<int64_t>(rowBlock)
-                       << " (expected 1 to 8)";
+                       << " (expected 1 to 8), cache-bytes = "
+                       << static_cast<int64_t>(cacheBytes)
+                       << " (expected >= 0)";
       return signalPassFailure();
     }
     l1CacheBytes = norm::targetL1CacheBytes(func);
