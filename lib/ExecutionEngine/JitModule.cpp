@@ -453,6 +453,17 @@ static void addHostCPUDefaults(std::string &pipelineOptions) {
                                                : " native-bf16=true";
 }
 
+/// Arrays reach a JIT-compiled function with any shape; where its types are
+/// dynamic, a size that does not fit the norm op (a weight shorter than the
+/// rows) would make the loops read past a buffer. A few compares per call
+/// catch it (runtime-verification=true) unless the user said otherwise.
+static void addRuntimeVerification(std::string &pipelineOptions) {
+  if (setsPipelineOption(pipelineOptions, "runtime-verification"))
+    return;
+  pipelineOptions += pipelineOptions.empty() ? "runtime-verification=true"
+                                             : " runtime-verification=true";
+}
+
 /// The L1 data cache size of the CPU this process runs on, in bytes; 0 when
 /// the C library cannot tell.
 static int64_t hostL1DataCacheBytes() {
@@ -521,8 +532,10 @@ llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
                          "explicit pipeline instead");
       pipeline = name.str();
       std::string pipelineOptions = options.pipelineOptions;
-      if (options.target == "cpu")
+      if (options.target == "cpu") {
         addHostCPUDefaults(pipelineOptions);
+        addRuntimeVerification(pipelineOptions);
+      }
       if (!pipelineOptions.empty())
         pipeline += "{" + pipelineOptions + "}";
     }

@@ -33,6 +33,9 @@ using namespace mlir;
 
 void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
                                        const CPUPipelineOptions &options) {
+  // 0. Size checks of dynamic shapes, on the norm ops themselves.
+  if (options.runtimeVerification)
+    pm.addPass(createGenerateRuntimeVerificationPass());
   // 1. Norm ops to linalg, then fusion and tiling on tensors.
   pm.addPass(createConvertNormToLinalgPass());
   OpPassManager &fpm = pm.nest<func::FuncOp>();

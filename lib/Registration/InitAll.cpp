@@ -12,6 +12,7 @@
 #include "Norm/Dialect/Norm/IR/NormDialect.h"
 #include "Norm/Pipelines/NVVMPipeline.h"
 #include "Norm/Dialect/Norm/Transforms/Passes.h"
+#include "Norm/Dialect/Norm/Transforms/RuntimeOpVerification.h"
 #include "Norm/Interfaces/ReverseOpImplementations.h"
 #include "Norm/Pipelines/CPUPipeline.h"
 
@@ -26,6 +27,7 @@ void norm::registerAllNormDialects(DialectRegistry &registry) {
   registry.insert<norm::NormDialect>();
   norm::registerAllReverseOpInterfaceExternalModels(registry);
   registerNormAggregatedOpInterfaceExternalModels(registry);
+  norm::registerRuntimeVerifiableOpInterfaceExternalModels(registry);
 }
 
 void norm::registerAllNormPasses() {

@@ -21,6 +21,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/PrettyStackTrace.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -349,6 +350,15 @@ static int runWithBuffers(JitModule &jit, const FunctionSignature &sig) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // The JIT-compiled code aborts on a failed runtime check (cf.assert, e.g.
+  // a weight shorter than the rows of x) after printing the op with puts:
+  // line-buffered stdout gets that message out before the abort, and the
+  // crash report then names the likely cause instead of a tool bug.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  llvm::setBugReportMsg(
+      "norm-runner: the JIT-compiled function aborted or crashed; a failed "
+      "runtime check prints its message (\"Runtime op verification "
+      "failed\") above. Otherwise, report the input and command line.\n");
   cl::HideUnrelatedOptions(runnerCategory);
   cl::ParseCommandLineOptions(
       argc, argv,

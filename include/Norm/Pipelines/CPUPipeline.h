@@ -58,6 +58,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "place-buffers",
       llvm::cl::desc("Allocate row buffers at an input's page offset, so that their stores do not 4K-alias the inputs' loads (norm-place-row-buffers)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> runtimeVerification{
+      *this, "runtime-verification",
+      llvm::cl::desc("Check at run time what the verifier cannot see in dynamic shapes (the sizes of x against the parameters, dy and the statistics; heads dividing D): a failed check prints the op and aborts (upstream generate-runtime-verification; norm-runner and the Python API turn it on)"),
+      llvm::cl::init(false)};
 };
 
 /// Adds the passes of norm-lower-to-cpu: norm (or row-wise linalg) on tensors
