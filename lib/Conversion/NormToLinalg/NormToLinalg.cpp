@@ -18,6 +18,7 @@
 #include "Norm/Dialect/Norm/IR/NormOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -259,6 +260,28 @@ Value collapseRows(OpBuilder &b, Location loc, const RowGeometry &g, Value v,
   return castTensor(b, loc, collapsed, resultType);
 }
 
+/// `src` expanded to `resultType` along `reassoc` with `sizes`: a
+/// tensor.expand_shape, or a tensor.reshape to the same shape where a group
+/// has more than one dynamic size (upstream MLIR 22's expand-strided-metadata
+/// crashes on the memref.expand_shape such a group bufferizes to; a reshape
+/// of the contiguous result lowers without it).
+Value expandOrReshape(OpBuilder &b, Location loc, RankedTensorType resultType,
+                      Value src, ArrayRef<ReassociationIndices> reassoc,
+                      ArrayRef<OpFoldResult> sizes) {
+  bool severalDynamicInAGroup = llvm::any_of(reassoc, [&](const auto &group) {
+    return llvm::count_if(group, [&](int64_t d) {
+             return resultType.isDynamicDim(d);
+           }) > 1;
+  });
+  if (!severalDynamicInAGroup)
+    return tensor::ExpandShapeOp::create(b, loc, resultType, src, reassoc,
+                                         sizes);
+  SmallVector<Value> shape =
+      getValueOrCreateConstantIndexOp(b, loc, sizes);
+  Value shapeTensor = tensor::FromElementsOp::create(b, loc, shape);
+  return tensor::ReshapeOp::create(b, loc, resultType, src, shapeTensor);
+}
+
 /// The inverse of collapseRows for statistics passed to a gradient op:
 /// [rows(, heads)] -> the leading shape of x (+ heads).
 Value expandRows(OpBuilder &b, Location loc, const RowGeometry &g, Value s,
@@ -299,7 +322,7 @@ Value expandRows(OpBuilder &b, Location loc, const RowGeometry &g, Value s,
     reassoc.push_back({g.lead});
     sizes.push_back(tensor::getMixedSize(b, loc, s, 1));
   }
-  return tensor::ExpandShapeOp::create(b, loc, target, src, reassoc, sizes);
+  return expandOrReshape(b, loc, target, src, reassoc, sizes);
 }
 
 //===----------------------------------------------------------------------===//
@@ -435,6 +458,25 @@ Value expandHeads(OpBuilder &b, Location loc, const HeadGeometry &h, Value v) {
   shape.push_back(h.heads);
   shape.push_back(ShapedType::isDynamic(d) ? ShapedType::kDynamic
                                            : d / h.heads);
+  // Upstream MLIR 22's canonicalizer crashes folding a tensor.cast into an
+  // expand_shape whose sizes have folded to constants (x: tensor<8x?xf32>
+  // cast from 8x64, split by the heads): expand the cast's source, whose D
+  // is static, and cast the result, the form that folding would give.
+  if (auto castOp = v.getDefiningOp<tensor::CastOp>()) {
+    auto source = dyn_cast<RankedTensorType>(castOp.getSource().getType());
+    if (source && source.getRank() == rank &&
+        ShapedType::isDynamic(type.getShape().back()) &&
+        !source.isDynamicDim(rank - 1) &&
+        source.getShape().back() % h.heads == 0) {
+      HeadGeometry fromSource = h;
+      fromSource.headSize =
+          b.getIndexAttr(source.getShape().back() / h.heads);
+      Value expanded = expandHeads(b, loc, fromSource, castOp.getSource());
+      return tensor::CastOp::create(
+          b, loc, RankedTensorType::get(shape, type.getElementType()),
+          expanded);
+    }
+  }
   SmallVector<ReassociationIndices> reassoc;
   for (int64_t i = 0; i < rank - 1; ++i)
     reassoc.push_back({i});
@@ -755,7 +797,6 @@ mlir::norm::decomposeScaleNormGradOp(OpBuilder &b, ScaleNormGradOp op) {
 
   AffineMap id = AffineMap::getMultiDimIdentityMap(n, ctx);
   AffineMap row = rangeMap(ctx, n, 0, g.lead);
-  AffineMap scalar = AffineMap::get(n, 0, {}, ctx);
 
   // Row reduction: sdx = sum_j dy_j x_j, so that s = sum_j dy_j xu_j (with
   // xu = x * inv) is sdx * inv. It does not read inv: a row tile computes it
@@ -1071,9 +1112,9 @@ struct FlattenGradRowsPattern : OpRewritePattern<OpTy> {
                               cast<RankedTensorType>(op.getDx().getType())
                                   .getElementType()));
     SmallVector<Value> results(flat->getResults());
-    results[0] = tensor::ExpandShapeOp::create(
-        rewriter, loc, op.getDx().getType(), flat.getDx(), reassociation,
-        xSizes);
+    results[0] = expandOrReshape(
+        rewriter, loc, cast<RankedTensorType>(op.getDx().getType()),
+        flat.getDx(), reassociation, xSizes);
     rewriter.replaceOp(op, results);
     return success();
   }

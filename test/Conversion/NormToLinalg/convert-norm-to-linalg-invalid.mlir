@@ -26,7 +26,8 @@ func.func @seednorm_grad_heads_do_not_divide_cast_source(%dy: tensor<8x?xf32>, %
 
 // -----
 
-// A cast source whose D the heads divide converts as before.
+// A cast source whose D the heads divide converts (Integration/CPU/
+// dynamic-leading-dims.mlir runs it).
 func.func @seednorm_heads_divide_cast_source(%x: tensor<8x64xf32>, %w: tensor<64xf32>) -> tensor<8x?xf32> {
   %xd = tensor.cast %x : tensor<8x64xf32> to tensor<8x?xf32>
   %wd = tensor.cast %w : tensor<64xf32> to tensor<?xf32>
