@@ -1,5 +1,6 @@
-// Dynamic dims the lowering must see through. Gradients of rank-3 x with two dynamic leading dims (batch x sequence of
-// unknown sizes, as models hand them over): the ops work on the rows
+// Dynamic dims the lowering must see through. Gradients of rank-3 x with
+// two dynamic leading dims (batch x sequence of unknown sizes, as models
+// hand them over): the ops work on the rows
 // flattened and give dx back in x's shape. That expansion has two dynamic
 // sizes in one group, which upstream MLIR 22's expand-strided-metadata cannot
 // lower as a memref.expand_shape (it crashed); it is a reshape instead.

@@ -14,6 +14,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <cmath>
+
 #define GET_OP_CLASSES
 #include "Norm/Dialect/Norm/IR/NormOps.h.inc"
 

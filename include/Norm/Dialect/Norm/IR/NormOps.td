@@ -21,10 +21,12 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 class Norm_EpsilonMixin<string defaultEps> {
   code epsilonDecl = [{
     static constexpr float kDefaultEpsilon = }] # defaultEps # [{f;
-    /// The epsilon attribute, or the op's default when it is absent.
+    /// The epsilon attribute, or the op's default when it is absent. An
+    /// epsilon of -0.0 passes the verifier (it is not < 0) and is 0: its
+    /// sign would turn ScaleNorm's clamp 1 / eps into -inf.
     float getEpsilonValue() {
       if (auto eps = getEpsilonAttr())
-        return eps.getValueAsDouble();
+        return std::fabs(static_cast<float>(eps.getValueAsDouble()));
       return kDefaultEpsilon;
     }
   }];
