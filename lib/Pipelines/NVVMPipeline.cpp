@@ -28,7 +28,13 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Triple.h"
+
 #include <cstdlib>
+#include <memory>
 
 using namespace mlir;
 
@@ -113,10 +119,45 @@ void norm::buildNormLowerToNVVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+bool norm::isKnownNVPTXChip(llvm::StringRef chip) {
+  LLVMInitializeNVPTXTargetInfo();
+  LLVMInitializeNVPTXTargetMC();
+  llvm::Triple triple("nvptx64-nvidia-cuda");
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return true; // No NVPTX backend: the serialization reports that.
+  // Created for a processor every NVPTX backend knows, then asked about
+  // `chip`: an unknown CPU given to the constructor prints a warning.
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple, "sm_50", ""));
+  return !info || info->isCPUStringValid(chip);
+}
+
 void norm::registerNormNVVMPipeline() {
-  PassPipelineRegistration<NormNVVMPipelineOptions>(
+  // registerPassPipeline rather than PassPipelineRegistration, to reject a
+  // chip that LLVM's NVPTX backend does not know while parsing the options:
+  // an empty one crashed NVVMTargetAttr's verifier, an unknown one
+  // ("sm_1000") aborted instruction selection ("Cannot select").
+  using Options = NormNVVMPipelineOptions;
+  registerPassPipeline(
       "norm-lower-to-nvvm",
       "Lower norm ops (and the host code around them) to the LLVM dialect with "
       "the kernels compiled into an embedded gpu.binary (NVPTX)",
-      buildNormLowerToNVVMPipeline);
+      [](OpPassManager &pm, StringRef optionsText,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        Options options;
+        if (failed(options.parseFromString(optionsText)))
+          return failure();
+        if (!isKnownNVPTXChip(options.chip))
+          return errorHandler("norm-lower-to-nvvm: chip '" + options.chip +
+                              "' is not an NVPTX processor that LLVM knows "
+                              "(e.g. sm_80, sm_90, sm_90a)");
+        buildNormLowerToNVVMPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optionsHandler) {
+        optionsHandler(Options());
+      });
 }

@@ -57,6 +57,10 @@ std::string defaultNVPTXFeatures(llvm::StringRef chip);
 /// The toolkit root used when `toolkit` is empty.
 std::string defaultCudaToolkit();
 
+/// Whether LLVM's NVPTX backend knows `chip` ("sm_90a") as a processor;
+/// true when this LLVM has no NVPTX backend (serialization then fails).
+bool isKnownNVPTXChip(llvm::StringRef chip);
+
 void buildNormLowerToNVVMPipeline(OpPassManager &pm,
                                   const NormNVVMPipelineOptions &options);
 
