@@ -29,6 +29,9 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <csetjmp>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
@@ -743,6 +746,58 @@ static bool isContiguous(const DescriptorView &desc) {
   return true;
 }
 
+namespace {
+/// Where the SIGABRT handler returns to while a JIT-compiled function runs
+/// on this thread (null otherwise).
+thread_local sigjmp_buf *abortLanding = nullptr;
+
+extern "C" void returnFromAbort(int signal) {
+  if (sigjmp_buf *landing = abortLanding)
+    siglongjmp(*landing, 1);
+  // Not ours: the default action, as if no handler had been installed.
+  ::signal(signal, SIG_DFL);
+  ::raise(signal);
+}
+} // namespace
+
+/// Calls `entry` and returns false when it called abort(): a failed
+/// cf.assert (runtime-verification) prints its message and aborts. POSIX
+/// lets a SIGABRT handler that does not return keep the process alive, so
+/// the caller (norm-runner, a Python program) gets an error instead of
+/// losing the process. The checks run on the calling thread, before any
+/// parallel region; what the function allocated before them is leaked.
+static bool callCatchingAbort(void (*entry)(void **), void **packed) {
+  // Installed while any thread is in a call, the previous handler restored
+  // when the last one leaves.
+  static std::mutex installMutex;
+  static unsigned callsInFlight = 0;
+  static struct sigaction previous;
+  {
+    std::lock_guard<std::mutex> lock(installMutex);
+    if (callsInFlight++ == 0) {
+      struct sigaction ours = {};
+      ours.sa_handler = returnFromAbort;
+      sigemptyset(&ours.sa_mask);
+      sigaction(SIGABRT, &ours, &previous);
+    }
+  }
+  sigjmp_buf landing;
+  bool completed = false;
+  if (sigsetjmp(landing, /*savemask=*/1) == 0) {
+    abortLanding = &landing;
+    entry(packed);
+    completed = true;
+  }
+  abortLanding = nullptr;
+  std::fflush(stdout);
+  {
+    std::lock_guard<std::mutex> lock(installMutex);
+    if (--callsInFlight == 0)
+      sigaction(SIGABRT, &previous, nullptr);
+  }
+  return completed;
+}
+
 llvm::Error JitModule::call(llvm::StringRef name,
                             llvm::ArrayRef<ArgumentBuffer> args,
                             llvm::SmallVectorImpl<ResultBuffer> &results) {
@@ -794,7 +849,12 @@ llvm::Error JitModule::call(llvm::StringRef name,
   for (void *&p : descPtrs)
     packed.push_back(&p);
 
-  packedEntries.lookup(name)(packed.data());
+  if (!callCatchingAbort(packedEntries.lookup(name), packed.data()))
+    return makeError("function '" + name +
+                     "' stopped at a failed runtime check (its message, "
+                     "\"Runtime op verification failed\" and the op, is "
+                     "printed on stdout): the arguments' sizes do not fit "
+                     "its ops");
 
   // Take ownership of the results. A result buffer may not be ours to
   // free: a constant global (memref.get_global marks it with 0xdeadbeef),

@@ -1,7 +1,8 @@
 // Arrays of any shape reach a function with dynamic dims: norm-runner's
 // default pipeline checks at run time what the verifier could not (the
-// runtime-verification option of norm-lower-to-cpu), and a failed check
-// prints the op and aborts instead of reading past the weight.
+// runtime-verification option of norm-lower-to-cpu): a failed check prints
+// the op, and the call returns an error (the abort of the check is caught),
+// instead of reading past the weight.
 // REQUIRES: numpy
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/Inputs/npytool.py write %t/x.npy float32 4x8 1
@@ -10,15 +11,17 @@
 // RUN: %python %S/Inputs/npytool.py write %t/x6.npy float32 4x6 3
 // RUN: %python %S/Inputs/npytool.py write %t/w6.npy float32 6 4
 
-// RUN: not --crash norm-runner %s -e rms --input=%t/x.npy --input=%t/w3.npy --output=%t/y.npy 2>&1 \
+// RUN: not norm-runner %s -e rms --input=%t/x.npy --input=%t/w3.npy --output=%t/y.npy 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=SHORT
 // SHORT: ERROR: Runtime op verification failed
 // SHORT-NEXT: norm.rmsnorm
 // SHORT-NEXT: ^ weight is not as long as the rows of x
-// SHORT: norm-runner: the JIT-compiled function aborted or crashed; a failed runtime check prints its message
+// SHORT: norm-runner: error: function 'rms' stopped at a failed runtime check (its message, "Runtime op verification failed" and the op, is printed on stdout): the arguments' sizes do not fit its ops
+// RUN: not norm-runner %s -e rms --input=%t/x.npy --input=%t/w3.npy --output=%t/y.npy --bench=3 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=SHORT
 
 // Heads must divide the D of the arrays: 4 does not divide 6.
-// RUN: not --crash norm-runner %s -e seed --input=%t/x6.npy --input=%t/w6.npy 2>&1 \
+// RUN: not norm-runner %s -e seed --input=%t/x6.npy --input=%t/w6.npy 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=HEADS
 // HEADS: ERROR: Runtime op verification failed
 // HEADS: ^ heads = 4 does not divide the length of the rows of x

@@ -91,6 +91,17 @@ expect_error(ValueError, "dimension 1 is 32, expected 64", m.norm_then_scale,
              np.ones((5, 32), np.float32), w, s)
 expect_error(ValueError, "expected rank 2", m.norm_then_scale, w, w, s)
 expect_error(ValueError, "dimension 0 is 5, expected 4", m.stats, x, w)
+# Sizes the signature leaves open but the norm op needs equal: the runtime
+# check of the compiled function fails, and the call raises (the process
+# used to read past the weight, then, with the checks, abort).
+DYN = norm_mlir.compile('''func.func @dyn(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
+  %y = norm.rmsnorm %x, %w : (tensor<?x?xf32>, tensor<?xf32>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}''', target="cpu", threads=1)
+expect_error(norm_mlir.NormMLIRError, "stopped at a failed runtime check", DYN.dyn,
+             np.ones((2, 12), np.float32), np.ones(5, np.float32))
+got = DYN.dyn(np.ones((2, 12), np.float32), np.full(12, 2.0, np.float32))
+assert np.allclose(got, 2.0 / np.sqrt(1.0 + 1e-6)), got
 
 expect_error(ValueError, "weight: expected shape (8,), got (7,)",
              norm_mlir.rms_norm, np.ones((2, 8), np.float32), np.ones(7, np.float32))

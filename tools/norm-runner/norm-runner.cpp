@@ -350,15 +350,16 @@ static int runWithBuffers(JitModule &jit, const FunctionSignature &sig) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
-  // The JIT-compiled code aborts on a failed runtime check (cf.assert, e.g.
-  // a weight shorter than the rows of x) after printing the op with puts:
-  // line-buffered stdout gets that message out before the abort, and the
-  // crash report then names the likely cause instead of a tool bug.
+  // A failed runtime check of the JIT-compiled code (cf.assert, e.g. a
+  // weight shorter than the rows of x) prints the op with puts before the
+  // call returns an error: line-buffered stdout keeps that message ahead of
+  // the error on stderr. A crash inside the JIT-compiled code has unnamed
+  // frames; say so rather than blame LLVM.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   llvm::setBugReportMsg(
-      "norm-runner: the JIT-compiled function aborted or crashed; a failed "
-      "runtime check prints its message (\"Runtime op verification "
-      "failed\") above. Otherwise, report the input and command line.\n");
+      "norm-runner crashed (in the JIT-compiled function where the frames "
+      "below have no names): please report the input and the command "
+      "line.\n");
   cl::HideUnrelatedOptions(runnerCategory);
   cl::ParseCommandLineOptions(
       argc, argv,

@@ -60,7 +60,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
   PassOptions::Option<bool> runtimeVerification{
       *this, "runtime-verification",
-      llvm::cl::desc("Check at run time what the verifier cannot see in dynamic shapes (the sizes of x against the parameters, dy and the statistics; heads dividing D): a failed check prints the op and aborts (upstream generate-runtime-verification; norm-runner and the Python API turn it on)"),
+      llvm::cl::desc("Check at run time what the verifier cannot see in dynamic shapes (the sizes of x against the parameters, dy and the statistics; heads dividing D): a failed check prints the op and aborts (upstream generate-runtime-verification; norm-runner and the Python API turn it on and turn the abort into an error)"),
       llvm::cl::init(false)};
 };
 
