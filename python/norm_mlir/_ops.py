@@ -61,8 +61,9 @@ def _get_kernel(key, build_text):
 
 def _eps_attr(eps):
     eps = float(eps)
-    if not eps >= 0.0:
-        raise ValueError("eps must be a non-negative number, got %r" % (eps,))
+    if not 0.0 <= eps < float("inf"):
+        raise ValueError("eps must be a finite non-negative number, got %r"
+                         % (eps,))
     # MLIR float literals need a '.'; %.9e round-trips an f32 exactly.
     return "%.9e" % eps
 
@@ -155,6 +156,10 @@ def _prepare(spec, x, params, attrs):
     parameters, so a bad heads is named first); returns them converted."""
     x, et = _x_type(x)
     rows, d = _rows(x)
+    for a, v in zip(spec.attrs, attrs):
+        # int() would take 1.5, "2" or True silently.
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise TypeError("%s must be an int, got %r" % (a, v))
     attrs = tuple(int(a) for a in attrs)
     for a, v in zip(spec.attrs, attrs):
         if v < 1 or d % v:

@@ -83,6 +83,8 @@ expect_error(norm_mlir.CompileError, "heads",
              "tensor<6xf32>, tensor<6xf32>, tensor<6xf32>) -> tensor<4x6xf32>\n"
              "  return %y : tensor<4x6xf32>\n}")
 expect_error(ValueError, "target", norm_mlir.compile, MODULE, target="tpu")
+expect_error(ValueError, "mlir_text contains a NUL character (at 9)", norm_mlir.compile,
+             "module {}\x00garbage")
 m = norm_mlir.compile(MODULE, threads=1)
 expect_error(AttributeError, "no function 'missing'", getattr, m, "missing")
 expect_error(TypeError, "takes 3 arguments", m.norm_then_scale, x, w)
@@ -118,8 +120,14 @@ expect_error(ValueError, "heads (3) must be >= 1 and divide",
              heads=3)
 expect_error(ValueError, "g: expected shape ()", norm_mlir.scale_norm,
              np.ones((2, 8), np.float32), np.ones(8, np.float32))
-expect_error(ValueError, "eps must be a non-negative", norm_mlir.rms_norm,
+expect_error(ValueError, "eps must be a finite non-negative number, got -1.0", norm_mlir.rms_norm,
              np.ones((2, 8), np.float32), np.ones(8, np.float32), eps=-1.0)
+expect_error(ValueError, "eps must be a finite non-negative number, got inf", norm_mlir.rms_norm,
+             np.ones((2, 8), np.float32), np.ones(8, np.float32), eps=float("inf"))
+for bad in (1.5, "2", True):
+    expect_error(TypeError, "heads must be an int, got %r" % (bad,), norm_mlir.seed_norm,
+                 np.ones((2, 8), np.float32), np.ones(8, np.float32),
+                 np.ones(8, np.float32), np.ones(8, np.float32), heads=bad)
 
 # Concurrent calls from Python threads (ctypes drops the GIL) stay correct.
 import threading
