@@ -96,6 +96,8 @@ int64_t TensorSpec::getNumElements() const {
 }
 
 std::optional<int64_t> TensorSpec::getSizeInBytes() const {
+  if (llvm::is_contained(shape, 0))
+    return 0;
   std::optional<int64_t> bytes =
       static_cast<int64_t>(getElementTypeSize(elementType));
   for (int64_t d : shape)

@@ -35,6 +35,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 
 using namespace mlir;
 
@@ -120,14 +121,18 @@ void norm::buildNormLowerToNVVMPipeline(OpPassManager &pm,
 }
 
 bool norm::isKnownNVPTXChip(llvm::StringRef chip) {
-  LLVMInitializeNVPTXTargetInfo();
-  LLVMInitializeNVPTXTargetMC();
+  // Pipelines may be parsed on several threads (Python compiles).
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    LLVMInitializeNVPTXTargetInfo();
+    LLVMInitializeNVPTXTargetMC();
+  });
   llvm::Triple triple("nvptx64-nvidia-cuda");
   std::string error;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return true; // No NVPTX backend: the serialization reports that.
+    return false;
   // Created for a processor every NVPTX backend knows, then asked about
   // `chip`: an unknown CPU given to the constructor prints a warning.
   std::unique_ptr<llvm::MCSubtargetInfo> info(

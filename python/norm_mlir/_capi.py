@@ -292,12 +292,14 @@ def compile_module(mlir_text, target="cpu", pipeline=None, opt_level=3,
     if target not in ("cpu", "cuda"):
         raise ValueError("target must be 'cpu' or 'cuda', got %r" % (target,))
     # The C API takes C strings: a NUL would silently cut the text short.
-    for name, text in (("mlir_text", mlir_text), ("pipeline", pipeline or "")):
+    options = _option_text(pipeline_options)
+    for name, text in (("mlir_text", mlir_text), ("pipeline", pipeline or ""),
+                       ("pipeline options", options)):
         if "\0" in text:
             raise ValueError("%s contains a NUL character (at %d)"
                              % (name, text.index("\0")))
     handle = lib.normCompile(mlir_text.encode(), target.encode(),
-                             _option_text(pipeline_options).encode(),
+                             options.encode(),
                              (pipeline or "").encode(), int(opt_level))
     if not handle:
         raise CompileError(_last_error())

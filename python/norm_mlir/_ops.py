@@ -61,8 +61,9 @@ def _get_kernel(key, build_text):
 
 def _eps_attr(eps):
     eps = float(eps)
-    if not 0.0 <= eps < float("inf"):
-        raise ValueError("eps must be a finite non-negative number, got %r"
+    # The attribute is an f32: larger values would round to inf.
+    if not 0.0 <= eps <= float(np.finfo(np.float32).max):
+        raise ValueError("eps must be a finite non-negative f32 number, got %r"
                          % (eps,))
     # MLIR float literals need a '.'; %.9e round-trips an f32 exactly.
     return "%.9e" % eps

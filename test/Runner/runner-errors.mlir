@@ -56,6 +56,8 @@
 // HUGE: error: argument #0 of 'huge' (tensor<9223372036854775807x2xf32>) has more bytes than a 64-bit size can count
 // RUN: not %{run} -e huge_bytes --random-inputs=1 2>&1 | FileCheck %s --check-prefix=HUGEBYTES
 // HUGEBYTES: error: argument #0 of 'huge_bytes' (tensor<1x4611686018427387904xf32>) has more bytes than a 64-bit size can count
+// No bytes at all, however many rows: runs.
+// RUN: %{run} -e huge_empty --random-inputs=1
 
 // RUN: not %{run} -e rms --input=%t/x.npy 2>&1 | FileCheck %s --check-prefix=NODATA
 // NODATA: error: no data for argument #1 of 'rms' (tensor<8xf32>): give one --input per argument or --random-inputs=SEED
@@ -66,7 +68,7 @@
 // TOOMANYOUT: error: got 2 --output file(s) but 'rms' returns 1 result(s)
 
 // RUN: not %{run} -e nosuch 2>&1 | FileCheck %s --check-prefix=UNKNOWNFN
-// UNKNOWNFN: error: entry function 'nosuch' not found (public functions: rms, rms_dyn, ident, const, twice, scale, takes_int, huge, huge_bytes)
+// UNKNOWNFN: error: entry function 'nosuch' not found (public functions: rms, rms_dyn, ident, const, twice, scale, takes_int, huge, huge_bytes, huge_empty)
 // RUN: not %{run} 2>&1 | FileCheck %s --check-prefix=NOMAIN
 // NOMAIN: error: entry function 'main' not found
 // RUN: not %{run} -e takes_int 2>&1 | FileCheck %s --check-prefix=NOTCALLABLE

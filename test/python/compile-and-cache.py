@@ -85,6 +85,8 @@ expect_error(norm_mlir.CompileError, "heads",
 expect_error(ValueError, "target", norm_mlir.compile, MODULE, target="tpu")
 expect_error(ValueError, "mlir_text contains a NUL character (at 9)", norm_mlir.compile,
              "module {}\x00garbage")
+expect_error(ValueError, "pipeline options contains a NUL character", norm_mlir.compile,
+             MODULE, threads="1\x002")
 m = norm_mlir.compile(MODULE, threads=1)
 expect_error(AttributeError, "no function 'missing'", getattr, m, "missing")
 expect_error(TypeError, "takes 3 arguments", m.norm_then_scale, x, w)
@@ -120,10 +122,12 @@ expect_error(ValueError, "heads (3) must be >= 1 and divide",
              heads=3)
 expect_error(ValueError, "g: expected shape ()", norm_mlir.scale_norm,
              np.ones((2, 8), np.float32), np.ones(8, np.float32))
-expect_error(ValueError, "eps must be a finite non-negative number, got -1.0", norm_mlir.rms_norm,
+expect_error(ValueError, "eps must be a finite non-negative f32 number, got -1.0", norm_mlir.rms_norm,
              np.ones((2, 8), np.float32), np.ones(8, np.float32), eps=-1.0)
-expect_error(ValueError, "eps must be a finite non-negative number, got inf", norm_mlir.rms_norm,
+expect_error(ValueError, "eps must be a finite non-negative f32 number, got inf", norm_mlir.rms_norm,
              np.ones((2, 8), np.float32), np.ones(8, np.float32), eps=float("inf"))
+expect_error(ValueError, "eps must be a finite non-negative f32 number, got 1e+39", norm_mlir.rms_norm,
+             np.ones((2, 8), np.float32), np.ones(8, np.float32), eps=1e39)
 for bad in (1.5, "2", True):
     expect_error(TypeError, "heads must be an int, got %r" % (bad,), norm_mlir.seed_norm,
                  np.ones((2, 8), np.float32), np.ones(8, np.float32),

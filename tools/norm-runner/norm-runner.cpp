@@ -353,13 +353,11 @@ int main(int argc, char **argv) {
   // A failed runtime check of the JIT-compiled code (cf.assert, e.g. a
   // weight shorter than the rows of x) prints the op with puts before the
   // call returns an error: line-buffered stdout keeps that message ahead of
-  // the error on stderr. A crash inside the JIT-compiled code has unnamed
-  // frames; say so rather than blame LLVM.
+  // the error on stderr.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  llvm::setBugReportMsg(
-      "norm-runner crashed (in the JIT-compiled function where the frames "
-      "below have no names): please report the input and the command "
-      "line.\n");
+  llvm::setBugReportMsg("norm-runner crashed: please report the input and "
+                        "the command line (frames without names below are "
+                        "in JIT-compiled code).\n");
   cl::HideUnrelatedOptions(runnerCategory);
   cl::ParseCommandLineOptions(
       argc, argv,

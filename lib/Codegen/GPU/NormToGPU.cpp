@@ -1281,10 +1281,11 @@ struct SeeDNormGradToGPU : public NormPattern<SeeDNormGradOp> {
 // Pass
 //===----------------------------------------------------------------------===//
 
-/// The GPU lowering picks its row mapping from a static D: diagnose anything
-/// else up front, by name, rather than as a failed legalization.
 /// The most SeeDNorm heads the GPU kernels take (see checkSupported).
 constexpr int64_t kMaxGPUHeads = 128;
+
+/// The GPU lowering picks its row mapping from a static D: diagnose anything
+/// else up front, by name, rather than as a failed legalization.
 
 LogicalResult checkSupported(Operation *root) {
   WalkResult result = root->walk([](Operation *op) {

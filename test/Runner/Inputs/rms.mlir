@@ -93,3 +93,6 @@ func.func @huge(%x: tensor<9223372036854775807x2xf32>) -> tensor<922337203685477
 func.func @huge_bytes(%x: tensor<1x4611686018427387904xf32>) -> tensor<1x4611686018427387904xf32> {
   return %x : tensor<1x4611686018427387904xf32>
 }
+func.func @huge_empty(%x: tensor<9223372036854775807x0xf32>) -> tensor<9223372036854775807x0xf32> {
+  return %x : tensor<9223372036854775807x0xf32>
+}
