@@ -505,6 +505,7 @@ static void describeHostCPU(ModuleOp module) {
 llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
                                const JitOptions &options,
                                llvm::SourceMgr &sourceMgr) {
+  catchFailedChecks = options.target == "cpu";
   configureAllocatorForReuse();
   if (options.target != "cpu" && options.target != "cuda")
     return makeError("unknown target '" + options.target +
@@ -750,15 +751,30 @@ static bool isContiguous(const DescriptorView &desc) {
 
 namespace {
 /// Where the SIGABRT handler returns to while a JIT-compiled function runs
-/// on this thread (null otherwise).
-thread_local sigjmp_buf *abortLanding = nullptr;
+/// on this thread (null otherwise). Initial-exec TLS: reading it in the
+/// handler must not allocate (an abort may come from malloc's own checks).
+__attribute__((tls_model("initial-exec"))) thread_local sigjmp_buf
+    *abortLanding = nullptr;
 
-extern "C" void returnFromAbort(int signal) {
+/// The SIGABRT action before callCatchingAbort installed its own.
+struct sigaction previousAbortAction;
+
+extern "C" void returnFromAbort(int signal, siginfo_t *info, void *context) {
   if (sigjmp_buf *landing = abortLanding)
     siglongjmp(*landing, 1);
-  // Not ours: the default action, as if no handler had been installed.
-  ::signal(signal, SIG_DFL);
-  ::raise(signal);
+  // Not ours (another thread): what would have run without us, e.g. LLVM's
+  // stack dump or Python's faulthandler, else the default action.
+  const struct sigaction &previous = previousAbortAction;
+  if (previous.sa_flags & SA_SIGINFO) {
+    previous.sa_sigaction(signal, info, context);
+  } else if (previous.sa_handler == SIG_IGN) {
+    return;
+  } else if (previous.sa_handler != SIG_DFL) {
+    previous.sa_handler(signal);
+  } else {
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+  }
 }
 } // namespace
 
@@ -773,14 +789,14 @@ static bool callCatchingAbort(void (*entry)(void **), void **packed) {
   // when the last one leaves.
   static std::mutex installMutex;
   static unsigned callsInFlight = 0;
-  static struct sigaction previous;
   {
     std::lock_guard<std::mutex> lock(installMutex);
     if (callsInFlight++ == 0) {
       struct sigaction ours = {};
-      ours.sa_handler = returnFromAbort;
+      ours.sa_sigaction = returnFromAbort;
+      ours.sa_flags = SA_SIGINFO;
       sigemptyset(&ours.sa_mask);
-      sigaction(SIGABRT, &ours, &previous);
+      sigaction(SIGABRT, &ours, &previousAbortAction);
     }
   }
   sigjmp_buf landing;
@@ -795,7 +811,7 @@ static bool callCatchingAbort(void (*entry)(void **), void **packed) {
   {
     std::lock_guard<std::mutex> lock(installMutex);
     if (--callsInFlight == 0)
-      sigaction(SIGABRT, &previous, nullptr);
+      sigaction(SIGABRT, &previousAbortAction, nullptr);
   }
   return completed;
 }
@@ -851,7 +867,10 @@ llvm::Error JitModule::call(llvm::StringRef name,
   for (void *&p : descPtrs)
     packed.push_back(&p);
 
-  if (!callCatchingAbort(packedEntries.lookup(name), packed.data()))
+  void (*entry)(void **) = packedEntries.lookup(name);
+  if (!catchFailedChecks)
+    entry(packed.data());
+  else if (!callCatchingAbort(entry, packed.data()))
     return makeError("function '" + name +
                      "' stopped at a failed runtime check (its message, "
                      "\"Runtime op verification failed\" and the op, is "

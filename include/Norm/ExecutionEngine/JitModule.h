@@ -211,6 +211,11 @@ private:
   llvm::StringMap<void (*)(void **)> packedEntries;
   bool lowered = false;
   bool openMP = false;
+  /// Compiled for the host CPU: an abort() of the calling thread inside a
+  /// call is a failed runtime check (cf.assert) and becomes an error. Not
+  /// for CUDA modules, whose runtime aborts on driver errors (possibly with
+  /// a lock held), after which the process must not go on.
+  bool catchFailedChecks = false;
 };
 
 /// Records the signatures of the public functions of `module` and marks them
