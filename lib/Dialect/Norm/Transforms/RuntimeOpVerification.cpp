@@ -56,26 +56,41 @@ public:
           (name + " is not as long as the rows of x").str());
   }
 
-  /// A statistic of [rows] or [rows, heads]: one row per row of x (the
-  /// leading dims of x flattened).
-  void statistic(Value s, StringRef name) {
+  /// A statistic of [rows] or [rows, heads] (t; `heads` 0 for the others):
+  /// one row per row of x (the leading dims of x flattened), one column per
+  /// head. A result's sizes can only be compared where its type fixes them
+  /// (the checks run before the op; a dynamic size is the op's to choose).
+  void statistic(Value s, StringRef name, int64_t heads = 0) {
     auto type = dyn_cast<RankedTensorType>(s.getType());
     if (!type || type.getRank() < 1)
       return;
+    bool isResult = isa<OpResult>(s);
     int64_t staticRows = 1;
     for (int64_t d : xType.getShape().drop_back())
       staticRows = ShapedType::isDynamic(d) || ShapedType::isDynamic(staticRows)
                        ? ShapedType::kDynamic
                        : staticRows * d;
-    if (!ShapedType::isDynamic(staticRows) &&
-        !ShapedType::isDynamic(type.getDimSize(0)))
-      return;
-    Value rows = arith::ConstantIndexOp::create(b, loc, 1);
-    for (int64_t i = 0; i + 1 < xType.getRank(); ++i)
-      rows = arith::MulIOp::create(b, loc, rows, dim(x, i));
-    assertTrue(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                     dim(s, 0), rows),
-               (name + " does not have one entry per row of x").str());
+    bool rowsKnown = !ShapedType::isDynamic(staticRows);
+    bool sizeKnown = !type.isDynamicDim(0);
+    if (!(rowsKnown && sizeKnown) && !(isResult && !sizeKnown)) {
+      Value rows = arith::ConstantIndexOp::create(b, loc, 1);
+      for (int64_t i = 0; i + 1 < xType.getRank(); ++i)
+        rows = arith::MulIOp::create(b, loc, rows, dim(x, i));
+      Value size = sizeKnown ? arith::ConstantIndexOp::create(
+                                   b, loc, type.getDimSize(0))
+                             : dim(s, 0);
+      assertTrue(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                       size, rows),
+                 (name + " does not have one entry per row of x").str());
+    }
+    if (heads > 0 && type.getRank() == 2 && type.isDynamicDim(1) &&
+        !isResult)
+      assertTrue(arith::CmpIOp::create(
+                     b, loc, arith::CmpIPredicate::eq, dim(s, 1),
+                     arith::ConstantIndexOp::create(b, loc, heads)),
+                 (name + " does not have one column per head (" +
+                  Twine(heads) + ")")
+                     .str());
   }
 
   /// `heads` divides D (SeeDNorm).
@@ -125,13 +140,22 @@ private:
 
 void addChecks(RMSNormOp op, SizeChecks &c) {
   c.rowParameter(op.getWeight(), "weight");
+  if (Value rstd = op.getRstd())
+    c.statistic(rstd, "the rstd result");
 }
-void addChecks(ScaleNormOp, SizeChecks &) {} // g is a scalar.
+void addChecks(ScaleNormOp op, SizeChecks &c) { // g is a scalar.
+  if (Value inv = op.getInv())
+    c.statistic(inv, "the inv result");
+}
 void addChecks(SeeDNormOp op, SizeChecks &c) {
   c.rowParameter(op.getAlpha(), "alpha");
   c.rowParameter(op.getBeta(), "beta");
   c.rowParameter(op.getGamma(), "gamma");
   c.headsDivideD(op.getNumHeads());
+  if (Value rstd = op.getRstd())
+    c.statistic(rstd, "the rstd result");
+  if (Value t = op.getT())
+    c.statistic(t, "the t result", op.getNumHeads());
 }
 void addChecks(RMSNormGradOp op, SizeChecks &c) {
   c.sameShapeAsX(op.getDy(), "dy");
@@ -150,8 +174,10 @@ void addChecks(SeeDNormGradOp op, SizeChecks &c) {
   c.rowParameter(op.getBeta(), "beta");
   c.rowParameter(op.getGamma(), "gamma");
   c.headsDivideD(op.getNumHeads());
-  for (Value s : op.getStats())
-    c.statistic(s, "a statistic (rstd, t)");
+  if (Value rstd = op.getRstd())
+    c.statistic(rstd, "rstd");
+  if (Value t = op.getT())
+    c.statistic(t, "t", op.getNumHeads());
 }
 
 template <typename OpTy>
