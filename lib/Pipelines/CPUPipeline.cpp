@@ -36,7 +36,10 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   // 0. Size checks of dynamic shapes, on the norm ops themselves.
   if (options.runtimeVerification)
     pm.addPass(createGenerateRuntimeVerificationPass());
-  // 1. Norm ops to linalg, then fusion and tiling on tensors.
+  // 1. Norm ops to linalg, then fusion and tiling on tensors. Canonicalized
+  // first, so that sizes known through casts (an extract_slice of constant
+  // size becomes a static slice and a cast) fold into the norm ops.
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertNormToLinalgPass());
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   // Elementwise arith/math on tensors (model code, autodiff cotangent sums)

@@ -42,6 +42,14 @@
 // RUN:   "(lambda x, w: (np.tanh((x * w).reshape(8, 4, 16).sum(-1))[:, :, None] * w.reshape(4, 16) + w.reshape(4, 16)).reshape(8, 64) * x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + 1e-6))(load('%t/x864.npy'), load('%t/w64.npy'))" \
 // RUN:   %t/sy.npy 1e-6 1e-5 | FileCheck %s --check-prefix=SEED
 // SEED: OK {{.*}}sy.npy dtype=float32 shape=(8, 64)
+// The same D hidden by an extract_slice of constant size: the pipeline's
+// first canonicalization makes it a static slice and a cast, which folds
+// into the op (the cast used to reach the split into heads and crash).
+// RUN: norm-runner %s -e seed_slice --input=%t/x864.npy --input=%t/w64.npy --output=%t/sy2.npy
+// RUN: %python %S/../../Runner/Inputs/npytool.py check \
+// RUN:   "(lambda x, w: (np.tanh((x * w).reshape(8, 4, 16).sum(-1))[:, :, None] * w.reshape(4, 16) + w.reshape(4, 16)).reshape(8, 64) * x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + 1e-6))(load('%t/x864.npy'), load('%t/w64.npy'))" \
+// RUN:   %t/sy2.npy 1e-6 1e-5 | FileCheck %s --check-prefix=SLICE
+// SLICE: OK {{.*}}sy2.npy dtype=float32 shape=(8, 64)
 
 func.func @rms_grad(%dy: tensor<?x?x12xf32>, %x: tensor<?x?x12xf32>, %w: tensor<12xf32>)
     -> (tensor<?x?x12xf32>, tensor<12xf32>) {
@@ -59,6 +67,14 @@ func.func @scale_grad(%dy: tensor<?x?x12xf32>, %x: tensor<?x?x12xf32>) -> tensor
 func.func @seed_cast(%x: tensor<8x64xf32>, %w: tensor<64xf32>) -> tensor<8x?xf32> {
   %xd = tensor.cast %x : tensor<8x64xf32> to tensor<8x?xf32>
   %wd = tensor.cast %w : tensor<64xf32> to tensor<?xf32>
+  %y = norm.seednorm %xd, %wd, %wd, %wd {heads = 4 : i64} : (tensor<8x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>) -> tensor<8x?xf32>
+  return %y : tensor<8x?xf32>
+}
+
+func.func @seed_slice(%x: tensor<8x64xf32>, %w: tensor<64xf32>) -> tensor<8x?xf32> {
+  %c64 = arith.constant 64 : index
+  %xd = tensor.extract_slice %x[0, 0] [8, %c64] [1, 1] : tensor<8x64xf32> to tensor<8x?xf32>
+  %wd = tensor.extract_slice %w[0] [%c64] [1] : tensor<64xf32> to tensor<?xf32>
   %y = norm.seednorm %xd, %wd, %wd, %wd {heads = 4 : i64} : (tensor<8x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>) -> tensor<8x?xf32>
   return %y : tensor<8x?xf32>
 }

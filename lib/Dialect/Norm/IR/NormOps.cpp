@@ -11,7 +11,10 @@
 
 #include "Norm/Dialect/Norm/IR/NormOps.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -273,6 +276,119 @@ LogicalResult SeeDNormGradOp::verify() {
     return failure();
   return verifyParamGrad(*this, "dgamma", getDgamma(), "gamma", getGamma());
 }
+
+//===----------------------------------------------------------------------===//
+// Canonicalization
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// `type` with the dynamic dims that `model` knows made static (same rank;
+/// else `type` unchanged).
+Type refineShape(Type type, ArrayRef<int64_t> model) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked || ranked.getRank() != static_cast<int64_t>(model.size()))
+    return type;
+  SmallVector<int64_t> shape(ranked.getShape());
+  for (auto [dim, known] : llvm::zip(shape, model))
+    if (ShapedType::isDynamic(dim))
+      dim = known;
+  return ranked.clone(shape);
+}
+
+/// Folds `tensor.cast` operands whose source is more static into a norm op
+/// (as upstream ops fold such casts): the op then sees the static sizes --
+/// the verifier checks them (heads dividing D), and the lowering splits a
+/// static D instead of emitting reshapes of dynamic sizes that the upstream
+/// canonicalizer later folds badly. Results take the sizes their operands
+/// now fix (y and dx those of x, parameter gradients those of their
+/// parameter, statistics the row count) and are cast back to their old
+/// types for the existing uses. Skipped when the refined op would not
+/// verify (two operands now static with different D: the run-time checks of
+/// the original report that).
+template <typename OpTy>
+struct FoldTensorCastIntoNormOp : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Value> operands(op->getOperands());
+    bool folded = false;
+    for (Value &operand : operands)
+      if (auto cast = operand.template getDefiningOp<tensor::CastOp>();
+          cast && tensor::canFoldIntoConsumerOp(cast)) {
+        operand = cast.getSource();
+        folded = true;
+      }
+    if (!folded)
+      return failure();
+
+    constexpr bool isGrad =
+        llvm::is_one_of<OpTy, RMSNormGradOp, ScaleNormGradOp,
+                        SeeDNormGradOp>::value;
+    Value x = operands[isGrad ? 1 : 0];
+    auto xType = cast<RankedTensorType>(x.getType());
+    int64_t rows = 1;
+    for (int64_t d : xType.getShape().drop_back())
+      rows = ShapedType::isDynamic(d) || ShapedType::isDynamic(rows)
+                 ? ShapedType::kDynamic
+                 : rows * d;
+    SmallVector<Type> resultTypes;
+    for (auto [i, result] : llvm::enumerate(op->getResults())) {
+      Type type = result.getType();
+      if (i == 0)
+        type = refineShape(type, xType.getShape());
+      else if (isGrad)
+        type = refineShape(
+            type, cast<RankedTensorType>(operands[i + 1].getType()).getShape());
+      else {
+        // A statistic: [rows] or [rows, heads].
+        SmallVector<int64_t> model(cast<RankedTensorType>(type).getShape());
+        if (!model.empty())
+          model[0] = rows;
+        type = refineShape(type, model);
+      }
+      resultTypes.push_back(type);
+    }
+
+    OperationState state(op.getLoc(), op->getName(), operands, resultTypes,
+                         op->getAttrs());
+    Operation *refined = Operation::create(state);
+    {
+      // A refined op that does not verify is not a fold: no diagnostic.
+      ScopedDiagnosticHandler silence(op->getContext(),
+                                      [](Diagnostic &) { return success(); });
+      if (failed(verify(refined))) {
+        refined->destroy();
+        return failure();
+      }
+    }
+    rewriter.insert(refined);
+    SmallVector<Value> replacements;
+    for (auto [old, now] : llvm::zip(op->getResults(), refined->getResults()))
+      replacements.push_back(
+          old.getType() == now.getType()
+              ? Value(now)
+              : tensor::CastOp::create(rewriter, op.getLoc(), old.getType(),
+                                       now)
+                    .getResult());
+    rewriter.replaceOp(op, replacements);
+    return success();
+  }
+};
+} // namespace
+
+#define NORM_CAST_FOLDING_CANONICALIZER(OpTy)                                  \
+  void OpTy::getCanonicalizationPatterns(RewritePatternSet &patterns,          \
+                                         MLIRContext *context) {               \
+    patterns.add<FoldTensorCastIntoNormOp<OpTy>>(context);                     \
+  }
+NORM_CAST_FOLDING_CANONICALIZER(RMSNormOp)
+NORM_CAST_FOLDING_CANONICALIZER(ScaleNormOp)
+NORM_CAST_FOLDING_CANONICALIZER(SeeDNormOp)
+NORM_CAST_FOLDING_CANONICALIZER(RMSNormGradOp)
+NORM_CAST_FOLDING_CANONICALIZER(ScaleNormGradOp)
+NORM_CAST_FOLDING_CANONICALIZER(SeeDNormGradOp)
+#undef NORM_CAST_FOLDING_CANONICALIZER
 
 #define GET_OP_CLASSES
 #include "Norm/Dialect/Norm/IR/NormOps.cpp.inc"

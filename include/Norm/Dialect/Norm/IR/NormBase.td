@@ -66,6 +66,8 @@ class Norm_Op<string mnemonic, list<Trait> traits = []>
     : Op<Norm_Dialect, mnemonic, !listconcat(traits, [Pure])> {
   // Every op checks ranks, D, parameter and statistics shapes and types.
   let hasVerifier = 1;
+  // tensor.cast operands from more static types fold into the op.
+  let hasCanonicalizer = 1;
 }
 
 #endif // NORM_DIALECT_NORM_IR_NORMBASE_TD
