@@ -65,7 +65,7 @@ func.func @seednorm_grad_dynamic(%dy: tensor<?x?x?xf32>, %x: tensor<?x?x?xf32>, 
 // CHECK-LABEL: func.func @rmsnorm_static_rstd
 //       CHECK:   %[[ROWS:.*]] = tensor.dim %{{.*}}, %c0
 //       CHECK:   arith.cmpi eq, %c3{{.*}}, %{{.*}}
-//       CHECK:   cf.assert {{.*}}the rstd result does not have one entry per row of x
+//       CHECK:   cf.assert {{.*}}the result rstd does not have one entry per row of x
 //   CHECK-NOT:   cf.assert
 //       CHECK:   norm.rmsnorm
 func.func @rmsnorm_static_rstd(%x: tensor<?x4xf32>, %w: tensor<4xf32>) -> tensor<3xf32> {
@@ -76,8 +76,8 @@ func.func @rmsnorm_static_rstd(%x: tensor<?x4xf32>, %w: tensor<4xf32>) -> tensor
 // -----
 
 // CHECK-LABEL: func.func @seednorm_dynamic_stats
-//   CHECK-NOT:   the rstd result
-//   CHECK-NOT:   the t result
+//   CHECK-NOT:   the result rstd
+//   CHECK-NOT:   the result t
 //       CHECK:   norm.seednorm
 func.func @seednorm_dynamic_stats(%x: tensor<?x8xf32>, %a: tensor<8xf32>) -> tensor<?x2xf32> {
   %y, %r, %t = norm.seednorm %x, %a, %a, %a {heads = 2 : i64} : (tensor<?x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x8xf32>, tensor<?xf32>, tensor<?x2xf32>)

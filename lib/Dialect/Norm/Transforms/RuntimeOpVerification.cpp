@@ -141,21 +141,27 @@ private:
 void addChecks(RMSNormOp op, SizeChecks &c) {
   c.rowParameter(op.getWeight(), "weight");
   if (Value rstd = op.getRstd())
-    c.statistic(rstd, "the rstd result");
+    c.statistic(rstd, "the result rstd");
 }
 void addChecks(ScaleNormOp op, SizeChecks &c) { // g is a scalar.
   if (Value inv = op.getInv())
-    c.statistic(inv, "the inv result");
+    c.statistic(inv, "the result inv");
 }
-void addChecks(SeeDNormOp op, SizeChecks &c) {
+/// SeeDNorm and its gradient: the parameters, the heads and the statistics
+/// (results of the forward op, operands of the gradient).
+template <typename OpTy>
+void addSeeDNormChecks(OpTy op, SizeChecks &c, StringRef statPrefix) {
   c.rowParameter(op.getAlpha(), "alpha");
   c.rowParameter(op.getBeta(), "beta");
   c.rowParameter(op.getGamma(), "gamma");
   c.headsDivideD(op.getNumHeads());
   if (Value rstd = op.getRstd())
-    c.statistic(rstd, "the rstd result");
+    c.statistic(rstd, (statPrefix + "rstd").str());
   if (Value t = op.getT())
-    c.statistic(t, "the t result", op.getNumHeads());
+    c.statistic(t, (statPrefix + "t").str(), op.getNumHeads());
+}
+void addChecks(SeeDNormOp op, SizeChecks &c) {
+  addSeeDNormChecks(op, c, "the result ");
 }
 void addChecks(RMSNormGradOp op, SizeChecks &c) {
   c.sameShapeAsX(op.getDy(), "dy");
@@ -170,14 +176,7 @@ void addChecks(ScaleNormGradOp op, SizeChecks &c) {
 }
 void addChecks(SeeDNormGradOp op, SizeChecks &c) {
   c.sameShapeAsX(op.getDy(), "dy");
-  c.rowParameter(op.getAlpha(), "alpha");
-  c.rowParameter(op.getBeta(), "beta");
-  c.rowParameter(op.getGamma(), "gamma");
-  c.headsDivideD(op.getNumHeads());
-  if (Value rstd = op.getRstd())
-    c.statistic(rstd, "rstd");
-  if (Value t = op.getT())
-    c.statistic(t, "t", op.getNumHeads());
+  addSeeDNormChecks(op, c, "");
 }
 
 template <typename OpTy>
