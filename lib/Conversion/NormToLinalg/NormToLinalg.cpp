@@ -449,12 +449,15 @@ LogicalResult checkHeadsDivideCastSources(Operation *op, ValueRange rowValues,
 Value expandHeads(OpBuilder &b, Location loc, const HeadGeometry &h, Value v) {
   auto type = cast<RankedTensorType>(v.getType());
   int64_t rank = type.getRank();
+  int64_t d = type.getShape().back();
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, v);
   sizes.pop_back();
   sizes.push_back(b.getIndexAttr(h.heads));
-  sizes.push_back(h.headSize);
+  // A static D of `v` gives a static head size even where x's D (and so
+  // h.headSize) is dynamic: parameters of static length beside a dynamic x.
+  sizes.push_back(ShapedType::isDynamic(d) ? h.headSize
+                                           : b.getIndexAttr(d / h.heads));
   SmallVector<int64_t> shape(type.getShape().drop_back());
-  int64_t d = type.getShape().back();
   shape.push_back(h.heads);
   shape.push_back(ShapedType::isDynamic(d) ? ShapedType::kDynamic
                                            : d / h.heads);

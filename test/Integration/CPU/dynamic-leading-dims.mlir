@@ -51,6 +51,15 @@
 // RUN:   %t/sy2.npy 1e-6 1e-5 | FileCheck %s --check-prefix=SLICE
 // SLICE: OK {{.*}}sy2.npy dtype=float32 shape=(8, 64)
 
+// Parameters of static length beside an x whose D is dynamic: each is split
+// into heads by its own (static) length (it took x's dynamic head size, and
+// the expand_shape did not verify).
+// RUN: norm-runner %s -e seed_static_params --input=%t/x864.npy --input=%t/w64.npy --output=%t/sy3.npy
+// RUN: %python %S/../../Runner/Inputs/npytool.py check \
+// RUN:   "(lambda x, w: (np.tanh((x * w).reshape(8, 4, 16).sum(-1))[:, :, None] * w.reshape(4, 16) + w.reshape(4, 16)).reshape(8, 64) * x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + 1e-6))(load('%t/x864.npy'), load('%t/w64.npy'))" \
+// RUN:   %t/sy3.npy 1e-6 1e-5 | FileCheck %s --check-prefix=STATICP
+// STATICP: OK {{.*}}sy3.npy dtype=float32 shape=(8, 64)
+
 func.func @rms_grad(%dy: tensor<?x?x12xf32>, %x: tensor<?x?x12xf32>, %w: tensor<12xf32>)
     -> (tensor<?x?x12xf32>, tensor<12xf32>) {
   %dx, %dw = norm.rmsnorm_grad %dy, %x, %w : (tensor<?x?x12xf32>, tensor<?x?x12xf32>, tensor<12xf32>) -> (tensor<?x?x12xf32>, tensor<12xf32>)
@@ -77,4 +86,9 @@ func.func @seed_slice(%x: tensor<8x64xf32>, %w: tensor<64xf32>) -> tensor<8x?xf3
   %wd = tensor.extract_slice %w[0] [%c64] [1] : tensor<64xf32> to tensor<?xf32>
   %y = norm.seednorm %xd, %wd, %wd, %wd {heads = 4 : i64} : (tensor<8x?xf32>, tensor<?xf32>, tensor<?xf32>, tensor<?xf32>) -> tensor<8x?xf32>
   return %y : tensor<8x?xf32>
+}
+
+func.func @seed_static_params(%x: tensor<?x?xf32>, %w: tensor<64xf32>) -> tensor<?x?xf32> {
+  %y = norm.seednorm %x, %w, %w, %w {heads = 4 : i64} : (tensor<?x?xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
 }
