@@ -1123,6 +1123,56 @@ struct FlattenGradRowsPattern : OpRewritePattern<OpTy> {
   }
 };
 
+/// An op whose x has a static 0 among its leading dims has no rows: its
+/// outputs shaped like x and its statistics are empty tensors, and its
+/// parameter gradients (sums over no rows) zeros. Taken before the row
+/// flattening, which collapsed such an x (tensor<?x0x4xf32>) into a group
+/// with a dynamic size whose bufferized collapse_shape did not verify once
+/// the 0 was folded in.
+template <typename OpTy>
+struct NoRowsPattern : OpRewritePattern<OpTy> {
+  NoRowsPattern(MLIRContext *ctx)
+      : OpRewritePattern<OpTy>(ctx, /*benefit=*/3) {}
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
+    if (!xType || !llvm::is_contained(xType.getShape().drop_back(), 0))
+      return failure();
+    constexpr bool isGrad =
+        llvm::is_one_of<OpTy, RMSNormGradOp, ScaleNormGradOp,
+                        SeeDNormGradOp>::value;
+    Location loc = op.getLoc();
+    // An empty tensor of `type` whose dynamic sizes are those of `like`
+    // (same rank), or 0 where `like` is null (statistics: no rows).
+    auto empty = [&](RankedTensorType type, Value like) -> Value {
+      SmallVector<Value> sizes;
+      for (int64_t i = 0; i < type.getRank(); ++i)
+        if (type.isDynamicDim(i))
+          sizes.push_back(
+              like ? Value(tensor::DimOp::create(rewriter, loc, like, i))
+                   : Value(arith::ConstantIndexOp::create(rewriter, loc, 0)));
+      return tensor::EmptyOp::create(rewriter, loc, type, sizes);
+    };
+    SmallVector<Value> results;
+    for (auto [i, result] : llvm::enumerate(op->getResults())) {
+      auto type = cast<RankedTensorType>(result.getType());
+      if (i == 0) {
+        results.push_back(empty(type, op.getX()));
+      } else if (isGrad) {
+        Value zero = arith::ConstantOp::create(
+            rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
+        Value sums = empty(type, op->getOperand(i + 1));
+        results.push_back(
+            linalg::FillOp::create(rewriter, loc, zero, sums).getResult(0));
+      } else {
+        results.push_back(empty(type, Value()));
+      }
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 struct ConvertNormToLinalgPass
     : norm::impl::ConvertNormToLinalgPassBase<ConvertNormToLinalgPass> {
   void runOnOperation() override {
@@ -1149,5 +1199,9 @@ void mlir::norm::populateNormToLinalgConversionPatterns(
                DecomposeNormOpPattern<SeeDNormGradOp>,
                FlattenGradRowsPattern<RMSNormGradOp>,
                FlattenGradRowsPattern<ScaleNormGradOp>,
-               FlattenGradRowsPattern<SeeDNormGradOp>>(patterns.getContext());
+               FlattenGradRowsPattern<SeeDNormGradOp>,
+               NoRowsPattern<RMSNormOp>, NoRowsPattern<ScaleNormOp>,
+               NoRowsPattern<SeeDNormOp>, NoRowsPattern<RMSNormGradOp>,
+               NoRowsPattern<ScaleNormGradOp>, NoRowsPattern<SeeDNormGradOp>>(
+      patterns.getContext());
 }

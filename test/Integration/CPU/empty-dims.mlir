@@ -32,15 +32,22 @@
 // RUN:   norm-runner %s -e scale_d0_bf16 --pipeline-options=threads=$t --input=%t/x30.npy --input=%t/g.npy \
 // RUN:     --input=%t/x30.npy --output=%t/cdx.npy --output=%t/cdg.npy && \
 // RUN:   %python %S/../../Runner/Inputs/npytool.py check "np.zeros((3, 0))" %t/cdx.npy && \
-// RUN:   %python %S/../../Runner/Inputs/npytool.py check "np.float64(0)" %t/cdg.npy \
+// RUN:   %python %S/../../Runner/Inputs/npytool.py check "np.float64(0)" %t/cdg.npy && \
+// RUN:   norm-runner %s -e mixed_no_rows --pipeline-options=threads=$t --input=%t/x208.npy --input=%t/w8.npy \
+// RUN:     --input=%t/x208.npy --output=%t/mdx.npy --output=%t/mdw.npy --output=%t/mr.npy && \
+// RUN:   %python %S/../../Runner/Inputs/npytool.py check "np.zeros((2, 0, 8))" %t/mdx.npy && \
+// RUN:   %python %S/../../Runner/Inputs/npytool.py check "np.zeros(8)" %t/mdw.npy && \
+// RUN:   %python %S/../../Runner/Inputs/npytool.py check "np.zeros(0)" %t/mr.npy \
 // RUN:   || exit 1; done | FileCheck %s
 
 // CHECK: OK {{.*}}y.npy dtype=float32 shape=(4, 0)
 // CHECK: OK {{.*}}r.npy dtype=float32 shape=(4,)
 // CHECK: OK {{.*}}cdg.npy dtype=float32 shape=()
+// CHECK: OK {{.*}}mr.npy dtype=float32 shape=(0,)
 // CHECK: OK {{.*}}y.npy dtype=float32 shape=(4, 0)
 // CHECK: OK {{.*}}r.npy dtype=float32 shape=(4,)
 // CHECK: OK {{.*}}cdg.npy dtype=float32 shape=()
+// CHECK: OK {{.*}}mr.npy dtype=float32 shape=(0,)
 
 func.func @rms_d0(%x: tensor<4x0xf32>, %w: tensor<0xf32>, %dy: tensor<4x0xf32>)
     -> (tensor<4x0xf32>, tensor<4xf32>, tensor<4x0xf32>, tensor<0xf32>) {
@@ -70,4 +77,14 @@ func.func @scale_d0_bf16(%x32: tensor<3x0xf32>, %g: tensor<f32>, %dy32: tensor<3
   %dy = arith.truncf %dy32 : tensor<3x0xf32> to tensor<3x0xbf16>
   %d:2 = norm.scalenorm_grad %dy, %x, %g : (tensor<3x0xbf16>, tensor<3x0xbf16>, tensor<f32>) -> (tensor<3x0xbf16>, tensor<f32>)
   return %d#0, %d#1 : tensor<3x0xbf16>, tensor<f32>
+}
+
+// A static 0 beside a dynamic leading dim (no rows whatever the other is):
+// empty outputs and statistics, zero parameter gradients. Flattening such
+// rows gave a collapse_shape that did not verify once bufferized.
+func.func @mixed_no_rows(%x: tensor<?x0x8xf32>, %w: tensor<8xf32>, %dy: tensor<?x0x8xf32>)
+    -> (tensor<?x0x8xf32>, tensor<8xf32>, tensor<?xf32>) {
+  %y, %rstd = norm.rmsnorm %x, %w : (tensor<?x0x8xf32>, tensor<8xf32>) -> (tensor<?x0x8xf32>, tensor<?xf32>)
+  %dx, %dw = norm.rmsnorm_grad %dy, %x, %w, %rstd : (tensor<?x0x8xf32>, tensor<?x0x8xf32>, tensor<8xf32>, tensor<?xf32>) -> (tensor<?x0x8xf32>, tensor<8xf32>)
+  return %dx, %dw, %rstd : tensor<?x0x8xf32>, tensor<8xf32>, tensor<?xf32>
 }
