@@ -1158,10 +1158,12 @@ struct ScaleNormGradToGPU : public NormPattern<ScaleNormGradOp> {
       if (invIn) {
         inv = k.loadScalar(invIn, {row.row}, row.valid);
         // The forward pass saturates inv at 1/eps exactly when the norm was
-        // clamped.
-        clamped = arith::CmpFOp::create(k.b, k.loc, arith::CmpFPredicate::OGE,
-                                        inv,
-                                        k.div(k.fconst(1.0), k.fconst(eps)));
+        // clamped; with eps = 0 nothing is (a zero row's inv = inf).
+        clamped = eps > 0.0
+                      ? Value(arith::CmpFOp::create(
+                            k.b, k.loc, arith::CmpFPredicate::OGE, inv,
+                            k.div(k.fconst(1.0), k.fconst(eps))))
+                      : Value(arith::ConstantIntOp::create(k.b, k.loc, 0, 1));
       } else {
         Value n = math::SqrtOp::create(k.b, k.loc, totals[1]);
         clamped = arith::CmpFOp::create(k.b, k.loc, arith::CmpFPredicate::OLT,

@@ -841,8 +841,13 @@ mlir::norm::decomposeScaleNormGradOp(OpBuilder &b, ScaleNormGradOp op) {
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
         Value gv = castFloat(nb, nl, a[0], g.acc);
         Value iv = a[1];
-        Value isClamped = arith::CmpFOp::create(
-            nb, nl, arith::CmpFPredicate::OGE, iv, clampInv);
+        // With eps = 0 no norm is below it: a zero row has inv = inf, the
+        // test would hold, and dx = g dy / 0 = +-inf where the math gives
+        // NaN (0 * inf).
+        Value isClamped =
+            eps > 0.0 ? Value(arith::CmpFOp::create(
+                            nb, nl, arith::CmpFPredicate::OGE, iv, clampInv))
+                      : Value(arith::ConstantIntOp::create(nb, nl, 0, 1));
         Value scale = arith::MulFOp::create(nb, nl, gv, iv);
         Value sv = arith::MulFOp::create(
             nb, nl, arith::MulFOp::create(nb, nl, a[2], iv), iv);
