@@ -2,6 +2,8 @@
 // return their statistics and differentiated by the fused grad op reusing
 // them; upstream ops through their external models.
 // RUN: norm-opt %s --norm-autodiff="functions=rms,scale,seed,arith,unused,bcast,rowsum,lbcast,mm,multi" | FileCheck %s
+// A function named twice gets one vjp ("symbol already exists" before).
+// RUN: norm-opt %s --norm-autodiff="functions=rms,rms,scale,seed,arith,unused,bcast,rowsum,lbcast,mm,multi,scale" | FileCheck %s
 
 // The maps of the generated generics (printed first).
 // CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>

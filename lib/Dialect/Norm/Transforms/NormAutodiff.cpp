@@ -22,6 +22,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/SetVector.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -202,7 +203,11 @@ struct NormAutodiffPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    for (const std::string &name : functions) {
+    // A function named twice gets one vjp (a second would clash with it).
+    llvm::SmallSetVector<StringRef, 8> names;
+    for (const std::string &name : functions)
+      names.insert(name);
+    for (StringRef name : names) {
       auto func = module.lookupSymbol<func::FuncOp>(name);
       if (!func) {
         module.emitError() << "norm-autodiff: no function named '" << name
