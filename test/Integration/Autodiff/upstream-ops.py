@@ -3,7 +3,8 @@
 # sub/mul/div/neg on tensors, math.exp, an elementwise generic with a
 # broadcast input, an all-parallel generic that reads its init, a sum
 # reduction generic, linalg.broadcast + linalg.reduce, values used several
-# times, two results, and an argument with no path to a result (zeros).
+# times, two results, an argument with no path to a result (zeros), and a
+# dynamic-shape matmul whose sizes come from tensor.dim of the arguments.
 # RUN: %python %s | FileCheck %s
 # REQUIRES: numpy
 
@@ -86,3 +87,38 @@ grads = gc.check("upstream", MLIR, args,
                  t_ref, arg_names=["x", "b", "u", "unused"])
 # CHECK: upstream: dunused is zero: True
 print("upstream: dunused is zero:", bool(np.all(grads[3] == 0.0)))
+
+# Dynamic shapes: tensor.dim reads the active arguments, but only for sizes
+# (index results carry no derivative), so the function differentiates (it
+# was rejected: "cannot differentiate 'tensor.dim'"). A matmul into a norm.
+DYN = """
+func.func @f(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
+  %cst = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %m = tensor.dim %a, %c0 : tensor<?x?xf32>
+  %n = tensor.dim %b, %c1 : tensor<?x?xf32>
+  %e = tensor.empty(%m, %n) : tensor<?x?xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<?x?xf32>) -> tensor<?x?xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<?x?xf32>, tensor<?x?xf32>) outs(%f : tensor<?x?xf32>) -> tensor<?x?xf32>
+  %y = norm.rmsnorm %c, %w : (tensor<?x?xf32>, tensor<?xf32>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}"""
+
+
+def dyn_ref(a, b, w, lib=np):
+    return (gc.rmsnorm(a @ b, w) if lib is np else gc.t_rmsnorm(a @ b, w),)
+
+
+def t_dyn_ref(a, b, w):
+    import torch
+    return dyn_ref(a, b, w, lib=torch)
+
+
+args = [rng.standard_normal((3, 5)), rng.standard_normal((5, 6)),
+        rng.standard_normal(6)]
+# CHECK: dynamic matmul: da fd ok
+# CHECK: dynamic matmul: db fd ok
+# CHECK: dynamic matmul: dw fd ok
+gc.check("dynamic matmul", DYN, args, [rng.standard_normal((3, 6))], dyn_ref,
+         t_dyn_ref, arg_names=["a", "b", "w"])

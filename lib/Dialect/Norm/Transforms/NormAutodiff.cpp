@@ -24,6 +24,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -65,15 +66,28 @@ bool readsActiveValue(Operation *op, const ReverseModeContext &ctx) {
   return captured;
 }
 
-/// Forward activity: function arguments are active, and so is every result
-/// of an op that reads an active value.
+/// Whether `type` can carry a derivative: floats, and tensors or vectors of
+/// them. Sizes and indices (tensor.dim of an active tensor) cannot.
+bool isDifferentiableType(Type type) {
+  return isa<FloatType>(getElementTypeOrSelf(type));
+}
+
+/// The results of `op` that become active when it reads an active value.
+void markActiveResults(Operation *op, ReverseModeContext &ctx) {
+  if (!readsActiveValue(op, ctx))
+    return;
+  for (Value r : op->getResults())
+    if (isDifferentiableType(r.getType()))
+      ctx.setActive(r);
+}
+
+/// Forward activity: function arguments are active, and so is every
+/// floating-point result of an op that reads an active value.
 void propagateActivity(Block &block, ReverseModeContext &ctx) {
   for (BlockArgument arg : block.getArguments())
     ctx.setActive(arg);
   for (Operation &op : block)
-    if (readsActiveValue(&op, ctx))
-      for (Value r : op.getResults())
-        ctx.setActive(r);
+    markActiveResults(&op, ctx);
 }
 
 /// Everything that can be rejected before any IR is created.
@@ -111,7 +125,10 @@ LogicalResult checkDifferentiable(func::FuncOp func) {
     if (isControlFlow(&op))
       return op.emitError() << "norm-autodiff: control flow op '"
                             << op.getName() << "' is not supported";
-    if (!isa<ReverseOpInterface>(op) && readsActiveValue(&op, activity))
+    // An op without a rule may read active values only for what carries
+    // no derivative (tensor.dim: the sizes of an active tensor).
+    if (!isa<ReverseOpInterface>(op) && readsActiveValue(&op, activity) &&
+        llvm::any_of(op.getResultTypes(), isDifferentiableType))
       return op.emitError() << "norm-autodiff: cannot differentiate '"
                             << op.getName() << "'";
   }
@@ -161,9 +178,7 @@ LogicalResult buildVJPBody(func::FuncOp func, func::FuncOp vjp) {
   for (BlockArgument arg : dst->getArguments().take_front(numArgs))
     ctx.setActive(arg);
   for (Operation *op : forward)
-    if (readsActiveValue(op, ctx))
-      for (Value r : op->getResults())
-        ctx.setActive(r);
+    markActiveResults(op, ctx);
 
   // Reverse sweep.
   b.setInsertionPointToEnd(dst);
