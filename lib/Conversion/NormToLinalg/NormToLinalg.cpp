@@ -304,12 +304,7 @@ Value expandRows(OpBuilder &b, Location loc, const RowGeometry &g, Value s,
   if (g.lead == 1)
     return castTensor(b, loc, s, target);
   // The [rows] dim is static only when every leading dim is.
-  int64_t rows = 1;
-  for (int64_t d : g.xType.getShape().drop_back())
-    rows = ShapedType::isDynamic(d) || ShapedType::isDynamic(rows)
-               ? ShapedType::kDynamic
-               : rows * d;
-  SmallVector<int64_t> rowsShape = {rows};
+  SmallVector<int64_t> rowsShape = {getStaticRowCount(g.xType)};
   rowsShape.append(extraShape);
   Value src = castTensor(b, loc, s, RankedTensorType::get(rowsShape,
                                                           elementType));
@@ -1143,9 +1138,7 @@ struct NoRowsPattern : OpRewritePattern<OpTy> {
     auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
     if (!xType || !llvm::is_contained(xType.getShape().drop_back(), 0))
       return failure();
-    constexpr bool isGrad =
-        llvm::is_one_of<OpTy, RMSNormGradOp, ScaleNormGradOp,
-                        SeeDNormGradOp>::value;
+    constexpr bool isGrad = kIsGradOp<OpTy>;
     Location loc = op.getLoc();
     // An empty tensor of `type` whose dynamic sizes are those of `like`
     // (same rank), or 0 where `like` is null (statistics: no rows).

@@ -60,15 +60,7 @@ FailureOr<RowLayout> verifyInput(Operation *op, StringRef name, Value v) {
   RowLayout layout;
   layout.type = type;
   layout.d = type.getShape().back();
-  int64_t rows = 1;
-  for (int64_t dim : type.getShape().drop_back()) {
-    if (ShapedType::isDynamic(dim)) {
-      rows = ShapedType::kDynamic;
-      break;
-    }
-    rows *= dim;
-  }
-  layout.rows = rows;
+  layout.rows = getStaticRowCount(type);
   return layout;
 }
 
@@ -322,16 +314,10 @@ struct FoldTensorCastIntoNormOp : OpRewritePattern<OpTy> {
     if (!folded)
       return failure();
 
-    constexpr bool isGrad =
-        llvm::is_one_of<OpTy, RMSNormGradOp, ScaleNormGradOp,
-                        SeeDNormGradOp>::value;
+    constexpr bool isGrad = kIsGradOp<OpTy>;
     Value x = operands[isGrad ? 1 : 0];
     auto xType = cast<RankedTensorType>(x.getType());
-    int64_t rows = 1;
-    for (int64_t d : xType.getShape().drop_back())
-      rows = ShapedType::isDynamic(d) || ShapedType::isDynamic(rows)
-                 ? ShapedType::kDynamic
-                 : rows * d;
+    int64_t rows = getStaticRowCount(xType);
     SmallVector<Type> resultTypes;
     for (auto [i, result] : llvm::enumerate(op->getResults())) {
       Type type = result.getType();
