@@ -98,11 +98,13 @@ int64_t TensorSpec::getNumElements() const {
 std::optional<int64_t> TensorSpec::getSizeInBytes() const {
   if (llvm::is_contained(shape, 0))
     return 0;
-  std::optional<int64_t> bytes =
-      static_cast<int64_t>(getElementTypeSize(elementType));
-  for (int64_t d : shape)
-    if (bytes)
-      bytes = llvm::checkedMul(*bytes, d);
+  int64_t bytes = getElementTypeSize(elementType);
+  for (int64_t d : shape) {
+    std::optional<int64_t> product = llvm::checkedMul(bytes, d);
+    if (!product)
+      return std::nullopt;
+    bytes = *product;
+  }
   return bytes;
 }
 
@@ -439,6 +441,15 @@ static bool setsPipelineOption(llvm::StringRef options, llvm::StringRef name) {
   });
 }
 
+/// Appends `name`=true to `options` (space-separated) unless the user set
+/// `name` there.
+static void setPipelineOptionUnlessGiven(std::string &options,
+                                         llvm::StringRef name) {
+  if (setsPipelineOption(options, name))
+    return;
+  options += (options.empty() ? "" : " ") + name.str() + "=true";
+}
+
 /// The JIT compiles for this host (as -march=native does), so the CPU
 /// pipeline's target-dependent choices that the user left open follow the
 /// host: with AVX512-BF16 (vcvtneps2bf16, 16 lanes per instruction) the
@@ -449,13 +460,10 @@ static bool setsPipelineOption(llvm::StringRef options, llvm::StringRef name) {
 /// keep NaN a NaN; the instruction also takes f32 subnormals (below 1.2e-38)
 /// to zero.
 static void addHostCPUDefaults(std::string &pipelineOptions) {
-  if (setsPipelineOption(pipelineOptions, "native-bf16"))
-    return;
   llvm::StringMap<bool, llvm::MallocAllocator> features =
       llvm::sys::getHostCPUFeatures();
   if (features.lookup("avx512bf16") && features.lookup("avx512vl"))
-    pipelineOptions += pipelineOptions.empty() ? "native-bf16=true"
-                                               : " native-bf16=true";
+    setPipelineOptionUnlessGiven(pipelineOptions, "native-bf16");
 }
 
 /// Arrays reach a JIT-compiled function with any shape; where its types are
@@ -463,10 +471,7 @@ static void addHostCPUDefaults(std::string &pipelineOptions) {
 /// rows) would make the loops read past a buffer. A few compares per call
 /// catch it (runtime-verification=true) unless the user said otherwise.
 static void addRuntimeVerification(std::string &pipelineOptions) {
-  if (setsPipelineOption(pipelineOptions, "runtime-verification"))
-    return;
-  pipelineOptions += pipelineOptions.empty() ? "runtime-verification=true"
-                                             : " runtime-verification=true";
+  setPipelineOptionUnlessGiven(pipelineOptions, "runtime-verification");
 }
 
 /// The L1 data cache size of the CPU this process runs on, in bytes; 0 when
