@@ -1288,7 +1288,6 @@ constexpr int64_t kMaxGPUHeads = 128;
 
 /// The GPU lowering picks its row mapping from a static D: diagnose anything
 /// else up front, by name, rather than as a failed legalization.
-
 LogicalResult checkSupported(Operation *root) {
   WalkResult result = root->walk([](Operation *op) {
     // An unregistered op (-allow-unregistered-dialect) has no dialect.

@@ -65,32 +65,22 @@ public:
     if (!type || type.getRank() < 1)
       return;
     bool isResult = isa<OpResult>(s);
-    int64_t staticRows = 1;
-    for (int64_t d : xType.getShape().drop_back())
-      staticRows = ShapedType::isDynamic(d) || ShapedType::isDynamic(staticRows)
-                       ? ShapedType::kDynamic
-                       : staticRows * d;
-    bool rowsKnown = !ShapedType::isDynamic(staticRows);
+    bool rowsKnown = !ShapedType::isDynamic(getStaticRowCount(xType));
     bool sizeKnown = !type.isDynamicDim(0);
     if (!(rowsKnown && sizeKnown) && !(isResult && !sizeKnown)) {
-      Value rows = arith::ConstantIndexOp::create(b, loc, 1);
+      Value rows = index(1);
       for (int64_t i = 0; i + 1 < xType.getRank(); ++i)
         rows = arith::MulIOp::create(b, loc, rows, dim(x, i));
-      Value size = sizeKnown ? arith::ConstantIndexOp::create(
-                                   b, loc, type.getDimSize(0))
-                             : dim(s, 0);
-      assertTrue(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                       size, rows),
-                 (name + " does not have one entry per row of x").str());
+      Value size = sizeKnown ? index(type.getDimSize(0)) : dim(s, 0);
+      assertEqual(size, rows,
+                  (name + " does not have one entry per row of x").str());
     }
     if (heads > 0 && type.getRank() == 2 && type.isDynamicDim(1) &&
         !isResult)
-      assertTrue(arith::CmpIOp::create(
-                     b, loc, arith::CmpIPredicate::eq, dim(s, 1),
-                     arith::ConstantIndexOp::create(b, loc, heads)),
-                 (name + " does not have one column per head (" +
-                  Twine(heads) + ")")
-                     .str());
+      assertEqual(dim(s, 1), index(heads),
+                  (name + " does not have one column per head (" +
+                   Twine(heads) + ")")
+                      .str());
   }
 
   /// `heads` divides D (SeeDNorm).
@@ -98,20 +88,21 @@ public:
     if (heads <= 1 || xType.getRank() < 1 ||
         !ShapedType::isDynamic(xType.getShape().back()))
       return;
-    Value rest = arith::RemUIOp::create(
-        b, loc, dim(x, xType.getRank() - 1),
-        arith::ConstantIndexOp::create(b, loc, heads));
-    assertTrue(arith::CmpIOp::create(
-                   b, loc, arith::CmpIPredicate::eq, rest,
-                   arith::ConstantIndexOp::create(b, loc, 0)),
-               ("heads = " + Twine(heads) +
-                " does not divide the length of the rows of x")
-                   .str());
+    Value rest = arith::RemUIOp::create(b, loc, dim(x, xType.getRank() - 1),
+                                        index(heads));
+    assertEqual(rest, index(0),
+                ("heads = " + Twine(heads) +
+                 " does not divide the length of the rows of x")
+                    .str());
   }
 
 private:
   Value dim(Value v, int64_t i) {
     return tensor::DimOp::create(b, loc, v, i);
+  }
+
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
   }
 
   /// Asserts dim `i` of `a` == dim `j` of `c` unless both are static (the
@@ -121,13 +112,14 @@ private:
     auto cType = cast<RankedTensorType>(c.getType());
     if (!aType.isDynamicDim(i) && !cType.isDynamicDim(j))
       return;
-    assertTrue(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                     dim(a, i), dim(c, j)),
-               what);
+    assertEqual(dim(a, i), dim(c, j), what);
   }
 
-  void assertTrue(Value condition, const std::string &what) {
-    cf::AssertOp::create(b, loc, condition, message(op, what));
+  /// A cf.assert that `lhs` == `rhs` (index values), failing with `what`.
+  void assertEqual(Value lhs, Value rhs, const std::string &what) {
+    Value equal =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lhs, rhs);
+    cf::AssertOp::create(b, loc, equal, message(op, what));
   }
 
   Operation *op;
