@@ -6,6 +6,8 @@
 
 #include "Norm/ExecutionEngine/JitModule.h"
 
+#include "Norm/ExecutionEngine/HostAllocator.h"
+
 #include "Norm/InitAll.h"
 
 #include "mlir/Dialect/DLTI/DLTI.h"
@@ -140,7 +142,7 @@ size_t ResultBuffer::getSizeInBytes() const {
 }
 
 void norm::freeResultBuffer(ResultBuffer &buffer) {
-  free(buffer.allocated);
+  hostFree(buffer.allocated);
   buffer.allocated = nullptr;
   buffer.data = nullptr;
 }
@@ -615,6 +617,10 @@ llvm::Error JitModule::compile(OwningOpRef<ModuleOp> module,
     }
     engine = std::move(*created);
   }
+  // Before anything is linked: the compiled code's malloc, aligned_alloc and
+  // free go to the host allocator (large blocks on huge pages, see
+  // HostAllocator.h), which also frees the results it returns.
+  engine->registerSymbols(getHostAllocatorSymbols);
 
   // Materialize the code before running global constructors: a symbol that
   // no library provides is then an error here rather than an abort inside
@@ -926,7 +932,7 @@ llvm::Error JitModule::call(llvm::StringRef name,
       size_t bytes = result.getSizeInBytes();
       // aligned_alloc wants a multiple of the alignment.
       char *copy = static_cast<char *>(
-          aligned_alloc(64, std::max<size_t>(64, (bytes + 63) / 64 * 64)));
+          hostAlignedAlloc(64, std::max<size_t>(64, (bytes + 63) / 64 * 64)));
       if (!copy)
         return makeError("out of memory copying result of '" + name + "'");
       char *out = copy;
@@ -939,7 +945,7 @@ llvm::Error JitModule::call(llvm::StringRef name,
     results.push_back(std::move(result));
   }
   for (void *p : deferredFree)
-    free(p);
+    hostFree(p);
   return llvm::Error::success();
 }
 

@@ -14,6 +14,8 @@
 
 #include "Norm/ExecutionEngine/Npy.h"
 
+#include "Norm/ExecutionEngine/HostAllocator.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -55,8 +57,11 @@ size_t norm::getNpyDTypeSize(NpyDType dtype) {
 
 AlignedBuffer::AlignedBuffer(size_t bytes) : bytes(bytes) {
   // aligned_alloc wants a size that is a multiple of the alignment.
-  ptr.reset(aligned_alloc(64, std::max<size_t>(64, (bytes + 63) / 64 * 64)));
+  ptr.reset(
+      hostAlignedAlloc(64, std::max<size_t>(64, (bytes + 63) / 64 * 64)));
 }
+
+void AlignedBuffer::Free::operator()(void *p) const { hostFree(p); }
 
 int64_t NpyArray::getNumElements() const {
   int64_t n = 1;

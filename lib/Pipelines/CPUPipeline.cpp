@@ -92,6 +92,8 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   NormNontemporalStoresOptions storeOptions;
   storeOptions.enable = options.nontemporal;
   lpm.addPass(createNormNontemporalStores(storeOptions));
+  if (options.pipelineSweeps)
+    lpm.addPass(createNormPipelineRowSweeps());
   NormPrefetchRowsOptions prefetchOptions;
   prefetchOptions.distance = options.prefetchDistance;
   prefetchOptions.minBytesAhead = options.prefetchMinBytes;

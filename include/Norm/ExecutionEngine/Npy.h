@@ -34,7 +34,8 @@ enum class NpyDType { F16, F32, F64 };
 llvm::StringRef getNpyDescr(NpyDType dtype);
 size_t getNpyDTypeSize(NpyDType dtype);
 
-/// A 64-byte aligned heap buffer (released with free()).
+/// A 64-byte aligned heap buffer (from hostAlignedAlloc: large ones on huge
+/// pages, see HostAllocator.h).
 class AlignedBuffer {
 public:
   AlignedBuffer() = default;
@@ -45,7 +46,7 @@ public:
 
 private:
   struct Free {
-    void operator()(void *p) const { std::free(p); }
+    void operator()(void *p) const;
   };
   std::unique_ptr<void, Free> ptr;
   size_t bytes = 0;

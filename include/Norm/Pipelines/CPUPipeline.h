@@ -42,6 +42,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "native-bf16",
       llvm::cl::desc("Leave f32 <-> bf16 casts to LLVM (for targets with a bf16 conversion instruction, e.g. AVX512-BF16); by default they become vector integer code (norm-expand-bf16-casts), since elsewhere LLVM calls __truncsfbf2 per element"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> pipelineSweeps{
+      *this, "pipeline-sweeps",
+      llvm::cl::desc("Sum a gradient's next row block in the loop that writes this one (norm-pipeline-row-sweeps; off by default: measured faster only with rows in cache)"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("Prefetch this many rows (row blocks) ahead while a row is written (0 = off)"),

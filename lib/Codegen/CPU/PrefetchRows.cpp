@@ -71,8 +71,10 @@ struct NormPrefetchRowsPass
     int64_t l1CacheBytes = norm::targetL1CacheBytes(getOperation());
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) {
-      // The write sweep: a loop whose own body stores vectors.
-      if (llvm::any_of(loop.getBody()->getOps<vector::StoreOp>(),
+      // The write sweep: a loop whose own body stores vectors (and does not
+      // read the next rows itself, see norm-pipeline-row-sweeps).
+      if (!loop->hasAttr(norm::kPipelinedSweepsAttrName) &&
+          llvm::any_of(loop.getBody()->getOps<vector::StoreOp>(),
                        [](auto) { return true; }))
         loops.push_back(loop);
     });

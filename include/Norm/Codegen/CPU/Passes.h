@@ -18,6 +18,11 @@ namespace norm {
 #define GEN_PASS_DECL
 #include "Norm/Codegen/CPU/Passes.h.inc"
 
+/// Unit attribute on the column loops of norm-pipeline-row-sweeps that
+/// write one row block and sum the next: they read the next rows themselves,
+/// so norm-prefetch-rows leaves them alone.
+constexpr llvm::StringLiteral kPipelinedSweepsAttrName = "norm.pipelined_sweeps";
+
 /// Elementwise fusion that also fuses multi-use producers read through a
 /// permutation map (see norm-fuse-elementwise).
 void populateNormElementwiseFusionPatterns(RewritePatternSet &patterns);

@@ -286,6 +286,54 @@ def NormLegalizeNontemporalStores : Pass<"norm-legalize-nontemporal-stores"> {
   let dependentDialects = ["LLVM::LLVMDialect"];
 }
 
+def NormPipelineRowSweeps : Pass<"norm-pipeline-row-sweeps", "func::FuncOp"> {
+  let summary = "Sum the next row block while this one is written";
+  let description = [{
+    A gradient's row loop (`norm.row_loop`, built by norm-tile-rows) runs
+    two column loops per row block: the row sums, which read the block from
+    memory, and then the write sweep (dx and the parameter-gradient sums),
+    which finds the block in cache. Memory is busy during the first and
+    nearly idle during the second. This pass pipelines the row loop by one
+    stage: the sums of the first block run before the loop, and each
+    iteration runs one column loop that writes its block and sums the next
+    (the row after the last block is clamped to the last block, whose sums
+    are then computed twice and the second result dropped). Reads from
+    memory then go on through the whole iteration, in the order the
+    hardware prefetchers follow, and the parameters both sweeps read are
+    loaded once. norm-prefetch-rows leaves the fused loops alone
+    (`norm.pipelined_sweeps`).
+
+    The row loop qualifies when its first column loop only reads memory and
+    returns values (the sums), a later column loop has the same bounds and
+    step (the writes), the sums depend on the row loop only through its
+    induction variable and side-effect-free ops, and everything the row
+    body writes is a buffer allocated in the function (so the sums, which
+    now run before those writes, read nothing they write). Runs after
+    bufferization, on `scf.for`.
+
+    ```mlir
+    scf.for %r = %lb to %ub step %c2 iter_args(...) {
+      %s = scf.for %j = %c0 to %c4096 step %c32 iter_args(%a = %zero) -> (vector<...>) {
+        ... vector.load %x[%r, %j] ...
+      }
+      ... statistics from %s ...
+      scf.for %j = %c0 to %c4096 step %c32 { ... vector.store %dx[%r, %j] ... }
+    } {norm.row_loop}
+    // becomes
+    %s0 = scf.if (%lb < %ub) { sums of block %lb } else { %zero }
+    scf.for %r = %lb to %ub step %c2 iter_args(..., %s = %s0) {
+      ... statistics from %s ...
+      %next = arith.minsi(%r + 2, %last)
+      %s1 = scf.for %j = %c0 to %c4096 step %c32 iter_args(%a = %zero) {
+        ... vector.store %dx[%r, %j] ... vector.load %x[%next, %j] ...
+      } {norm.pipelined_sweeps}
+      scf.yield ..., %s1
+    } {norm.row_loop}
+    ```
+  }];
+  let dependentDialects = ["scf::SCFDialect", "arith::ArithDialect"];
+}
+
 def NormPrefetchRows : Pass<"norm-prefetch-rows", "func::FuncOp"> {
   let summary = "Prefetch the next rows while a row is written";
   let description = [{

@@ -2,7 +2,9 @@
 (threads=2; OMP_NUM_THREADS unset, 2 and 1), checks the outputs are bitwise
 identical and compares them with a float64 numpy reference.
 
-    check_determinism.py NORM_RUNNER GRADS_MLIR WORKDIR
+    check_determinism.py NORM_RUNNER GRADS_MLIR WORKDIR [PIPELINE_OPTIONS]
+
+PIPELINE_OPTIONS (e.g. "pipeline-sweeps=1") are added to threads=2.
 """
 
 import os
@@ -12,6 +14,7 @@ import sys
 import numpy as np
 
 runner, module, work = sys.argv[1:4]
+options = " ".join(["threads=2"] + sys.argv[4:5])
 rng = np.random.default_rng(11)
 
 
@@ -27,7 +30,7 @@ def run(entry, inputs, n_out, env_threads):
     env.pop("OMP_NUM_THREADS", None)
     if env_threads:
         env["OMP_NUM_THREADS"] = str(env_threads)
-    cmd = [runner, module, "-e", entry, "--pipeline-options=threads=2"]
+    cmd = [runner, module, "-e", entry, f"--pipeline-options={options}"]
     cmd += [f"--input={p}" for p in paths] + [f"--output={o}" for o in outs]
     subprocess.run(cmd, check=True, env=env)
     return [np.load(o) for o in outs]

@@ -1,0 +1,161 @@
+//===- HostAllocator.cpp - host buffers for JIT kernels and their I/O -----===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "Norm/ExecutionEngine/HostAllocator.h"
+
+#include <sys/mman.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+using namespace mlir;
+
+namespace {
+
+/// Freed huge-page blocks kept for reuse, at most this many bytes in all
+/// (a kernel called in a loop gets its result blocks back).
+constexpr size_t kMaxCachedBytes = size_t(1) << 30;
+
+struct Block {
+  void *ptr;
+  size_t capacity;
+};
+
+/// The huge-page blocks: those handed out (by address) and those freed.
+class HugePagePool {
+public:
+  void *allocate(size_t bytes) {
+    size_t capacity =
+        (bytes + norm::kHugePageBytes - 1) / norm::kHugePageBytes *
+        norm::kHugePageBytes;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      // The smallest cached block that fits without wasting half of it.
+      auto best = cached.end();
+      for (auto it = cached.begin(); it != cached.end(); ++it)
+        if (it->capacity >= capacity && it->capacity / 2 < capacity &&
+            (best == cached.end() || it->capacity < best->capacity))
+          best = it;
+      if (best != cached.end()) {
+        Block block = *best;
+        cached.erase(best);
+        cachedBytes -= block.capacity;
+        live[block.ptr] = block.capacity;
+        return block.ptr;
+      }
+    }
+    void *ptr = mapAligned(capacity);
+    if (!ptr)
+      return nullptr;
+    std::lock_guard<std::mutex> lock(mutex);
+    live[ptr] = capacity;
+    return ptr;
+  }
+
+  /// Takes `ptr` back when it is one of ours; false otherwise.
+  bool release(void *ptr) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = live.find(ptr);
+    if (it == live.end())
+      return false;
+    cached.push_back({ptr, it->second});
+    cachedBytes += it->second;
+    live.erase(it);
+    // Unmap the oldest blocks beyond the cache limit.
+    while (cachedBytes > kMaxCachedBytes) {
+      Block oldest = cached.front();
+      cached.pop_front();
+      cachedBytes -= oldest.capacity;
+      munmap(oldest.ptr, oldest.capacity);
+    }
+    return true;
+  }
+
+private:
+  /// `capacity` bytes (a multiple of the huge page size) at a huge-page
+  /// boundary, advised for huge pages before anything touches them.
+  static void *mapAligned(size_t capacity) {
+    size_t span = capacity + norm::kHugePageBytes;
+    void *raw = mmap(nullptr, span, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED)
+      return nullptr;
+    uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+    uintptr_t aligned = (start + norm::kHugePageBytes - 1) &
+                        ~(uintptr_t(norm::kHugePageBytes) - 1);
+    if (aligned > start)
+      munmap(raw, aligned - start);
+    uintptr_t end = start + span, alignedEnd = aligned + capacity;
+    if (end > alignedEnd)
+      munmap(reinterpret_cast<void *>(alignedEnd), end - alignedEnd);
+    // Advice only: where THP is off, the block still works on small pages.
+    (void)madvise(reinterpret_cast<void *>(aligned), capacity, MADV_HUGEPAGE);
+    return reinterpret_cast<void *>(aligned);
+  }
+
+  std::mutex mutex;
+  std::unordered_map<void *, size_t> live;
+  std::deque<Block> cached;
+  size_t cachedBytes = 0;
+};
+
+HugePagePool &getPool() {
+  // Never destroyed: JIT code may free its blocks during exit.
+  static HugePagePool *pool = new HugePagePool();
+  return *pool;
+}
+
+bool isHuge(size_t bytes) {
+  return bytes >= norm::kHugePageBytes && norm::hostAllocatorUsesHugePages();
+}
+
+} // namespace
+
+bool norm::hostAllocatorUsesHugePages() {
+  static const bool enabled = [] {
+    const char *env = std::getenv("NORM_MLIR_HUGE_PAGES");
+    return !env || std::strcmp(env, "0") != 0;
+  }();
+  return enabled;
+}
+
+void *norm::hostMalloc(size_t bytes) {
+  return isHuge(bytes) ? getPool().allocate(bytes) : std::malloc(bytes);
+}
+
+void *norm::hostAlignedAlloc(size_t alignment, size_t bytes) {
+  if (isHuge(bytes) && alignment <= kHugePageBytes)
+    return getPool().allocate(bytes);
+  return std::aligned_alloc(alignment, bytes);
+}
+
+void norm::hostFree(void *ptr) {
+  // Pool blocks start at a huge-page boundary: anything else is glibc's,
+  // without taking the pool's lock.
+  if (!ptr)
+    return;
+  if (reinterpret_cast<uintptr_t>(ptr) % kHugePageBytes == 0 &&
+      getPool().release(ptr))
+    return;
+  std::free(ptr);
+}
+
+llvm::orc::SymbolMap
+norm::getHostAllocatorSymbols(llvm::orc::MangleAndInterner interner) {
+  llvm::orc::SymbolMap symbols;
+  auto bind = [&](llvm::StringRef name, void *fn) {
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
+                               llvm::JITSymbolFlags::Exported};
+  };
+  bind("malloc", reinterpret_cast<void *>(&hostMalloc));
+  bind("aligned_alloc", reinterpret_cast<void *>(&hostAlignedAlloc));
+  bind("free", reinterpret_cast<void *>(&hostFree));
+  return symbols;
+}

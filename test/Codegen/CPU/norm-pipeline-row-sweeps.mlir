@@ -1,0 +1,145 @@
+// RUN: norm-opt %s --norm-pipeline-row-sweeps --split-input-file | FileCheck %s
+
+// A row loop of two sweeps: the sums of block %r, then the writes of %r.
+// The first block's sums move before the loop (guarded), and each iteration
+// writes its block and sums the next (clamped to the last block) in one loop.
+
+// CHECK-LABEL: func.func @two_sweeps
+// CHECK-SAME:    (%[[X:.*]]: memref<?x64xf32>, %[[N:.*]]: index)
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK:         %[[OUT:.*]] = memref.alloc
+// CHECK:         %[[RUNS:.*]] = arith.cmpi slt, %[[C0]], %[[N]]
+// CHECK:         %[[FIRST:.*]] = scf.if %[[RUNS]] -> (vector<16xf32>) {
+// CHECK:           %[[S0:.*]] = scf.for {{.*}} iter_args({{.*}} = %[[ZERO]])
+// CHECK:             vector.load %[[X]][%[[C0]],
+// CHECK:           scf.yield %[[S0]]
+// CHECK:         } else {
+// CHECK:           scf.yield %[[ZERO]]
+// CHECK:         %[[LAST:.*]] = arith.addi %[[C0]], %{{.*}} : index
+// CHECK:         scf.for %[[R:.*]] = %[[C0]] to %[[N]] step %[[C2]] iter_args(%[[SUMS:.*]] = %[[FIRST]]) -> (vector<16xf32>) {
+// CHECK:           vector.reduction <add>, %[[SUMS]]
+// CHECK:           %[[PLUS:.*]] = arith.addi %[[R]], %[[C2]]
+// CHECK:           %[[NEXT:.*]] = arith.minsi %[[PLUS]], %[[LAST]]
+// CHECK:           %[[FUSED:.*]] = scf.for %[[J:.*]] = {{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<16xf32>) {
+// CHECK:             vector.load %[[X]][%[[R]], %[[J]]]
+// CHECK:             vector.store {{.*}}, %[[OUT]][%[[R]], %[[J]]]
+// CHECK:             %[[V:.*]] = vector.load %[[X]][%[[NEXT]], %[[J]]]
+// CHECK:             %[[ADD:.*]] = arith.addf %[[ACC]], %[[V]]
+// CHECK:             scf.yield %[[ADD]]
+// CHECK:           } {norm.pipelined_sweeps}
+// CHECK:           scf.yield %[[FUSED]]
+// CHECK:         } {norm.row_loop}
+func.func @two_sweeps(%x: memref<?x64xf32>, %n: index) -> memref<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %fzero = arith.constant 0.0 : f32
+  %out = memref.alloc(%n) : memref<?x64xf32>
+  scf.for %r = %c0 to %n step %c2 {
+    %s = scf.for %j = %c0 to %c64 step %c16 iter_args(%acc = %zero) -> (vector<16xf32>) {
+      %v = vector.load %x[%r, %j] : memref<?x64xf32>, vector<16xf32>
+      %a = arith.addf %acc, %v : vector<16xf32>
+      scf.yield %a : vector<16xf32>
+    }
+    %sum = vector.reduction <add>, %s, %fzero : vector<16xf32> into f32
+    %b = vector.broadcast %sum : f32 to vector<16xf32>
+    scf.for %j = %c0 to %c64 step %c16 {
+      %v = vector.load %x[%r, %j] : memref<?x64xf32>, vector<16xf32>
+      %y = arith.subf %v, %b : vector<16xf32>
+      vector.store %y, %out[%r, %j] : memref<?x64xf32>, vector<16xf32>
+    }
+  } {norm.row_loop}
+  return %out : memref<?x64xf32>
+}
+
+// -----
+
+// The writes go to an argument, which may be the buffer the sums read: left
+// alone.
+
+// CHECK-LABEL: func.func @writes_argument
+// CHECK-NOT:     scf.if
+// CHECK-NOT:     norm.pipelined_sweeps
+func.func @writes_argument(%x: memref<?x64xf32>, %out: memref<?x64xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  scf.for %r = %c0 to %n step %c1 {
+    %s = scf.for %j = %c0 to %c64 step %c16 iter_args(%acc = %zero) -> (vector<16xf32>) {
+      %v = vector.load %x[%r, %j] : memref<?x64xf32>, vector<16xf32>
+      %a = arith.addf %acc, %v : vector<16xf32>
+      scf.yield %a : vector<16xf32>
+    }
+    scf.for %j = %c0 to %c64 step %c16 {
+      %v = vector.load %x[%r, %j] : memref<?x64xf32>, vector<16xf32>
+      %y = arith.mulf %v, %s : vector<16xf32>
+      vector.store %y, %out[%r, %j] : memref<?x64xf32>, vector<16xf32>
+    }
+  } {norm.row_loop}
+  return
+}
+
+// -----
+
+// The sums start from a value the row loop carries: they cannot run a block
+// ahead. Left alone.
+
+// CHECK-LABEL: func.func @carried_sums
+// CHECK-NOT:     norm.pipelined_sweeps
+func.func @carried_sums(%x: memref<?x64xf32>, %n: index) -> (memref<?x64xf32>, vector<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %out = memref.alloc(%n) : memref<?x64xf32>
+  %total = scf.for %r = %c0 to %n step %c1 iter_args(%carry = %zero) -> (vector<16xf32>) {
+    %s = scf.for %j = %c0 to %c64 step %c16 iter_args(%acc = %carry) -> (vector<16xf32>) {
+      %v = vector.load %x[%r, %j] : memref<?x64xf32>, vector<16xf32>
+      %a = arith.addf %acc, %v : vector<16xf32>
+      scf.yield %a : vector<16xf32>
+    }
+    scf.for %j = %c0 to %c64 step %c16 {
+      %v = vector.load %x[%r, %j] : memref<?x64xf32>, vector<16xf32>
+      %y = arith.mulf %v, %s : vector<16xf32>
+      vector.store %y, %out[%r, %j] : memref<?x64xf32>, vector<16xf32>
+    }
+    scf.yield %s : vector<16xf32>
+  } {norm.row_loop}
+  return %out, %total : memref<?x64xf32>, vector<16xf32>
+}
+
+// -----
+
+// Column loops of different steps are not one sweep: left alone.
+
+// CHECK-LABEL: func.func @different_steps
+// CHECK-NOT:     norm.pipelined_sweeps
+func.func @different_steps(%x: memref<?x64xf32>, %n: index) -> memref<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %out = memref.alloc(%n) : memref<?x64xf32>
+  scf.for %r = %c0 to %n step %c1 {
+    %s = scf.for %j = %c0 to %c64 step %c16 iter_args(%acc = %zero) -> (vector<16xf32>) {
+      %v = vector.load %x[%r, %j] : memref<?x64xf32>, vector<16xf32>
+      %a = arith.addf %acc, %v : vector<16xf32>
+      scf.yield %a : vector<16xf32>
+    }
+    scf.for %j = %c0 to %c64 step %c32 {
+      %v = vector.load %x[%r, %j] : memref<?x64xf32>, vector<16xf32>
+      %y = arith.mulf %v, %s : vector<16xf32>
+      vector.store %y, %out[%r, %j] : memref<?x64xf32>, vector<16xf32>
+    }
+  } {norm.row_loop}
+  return %out : memref<?x64xf32>
+}
