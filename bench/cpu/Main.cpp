@@ -19,11 +19,14 @@
 
 #include "Kernels.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,11 +63,21 @@ long toLong(const std::string &s, const char *what) {
   return v;
 }
 
+/// Buffers of 2 MiB or more on transparent huge pages (advised before the
+/// first touch), as norm-runner's buffers are (its HostAllocator): the copy,
+/// naive and reference kernels then run on the same kind of pages as
+/// norm-mlir. NORM_MLIR_HUGE_PAGES=0 turns it off for both.
 void *alignedAlloc(size_t bytes) {
-  size_t rounded = (bytes + 4095) / 4096 * 4096;
-  void *p = std::aligned_alloc(4096, rounded ? rounded : 4096);
+  constexpr size_t kHuge = size_t(2) << 20;
+  const char *env = std::getenv("NORM_MLIR_HUGE_PAGES");
+  bool huge = bytes >= kHuge && !(env && std::strcmp(env, "0") == 0);
+  size_t align = huge ? kHuge : 4096;
+  size_t rounded = (bytes + align - 1) / align * align;
+  void *p = std::aligned_alloc(align, rounded ? rounded : align);
   if (!p)
     die("out of memory allocating " + std::to_string(bytes) + " bytes");
+  if (huge)
+    (void)madvise(p, rounded, MADV_HUGEPAGE); // advice only
   std::memset(p, 0, rounded); // first touch outside the timed region
   return p;
 }
