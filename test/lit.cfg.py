@@ -122,6 +122,17 @@ except (ValueError, OSError, subprocess.SubprocessError):
 if _host_l1d > 0:
     config.available_features.add("host-l1d-known")
 config.substitutions.append(("%host_l1d_bytes", str(_host_l1d)))
+# And its L2 (per core), which norm-runner also writes and which tells
+# norm-prefetch-rows which buffers stay in cache (runner-host-l2-spec.mlir).
+try:
+    _host_l2 = max(int(subprocess.run(
+        ["getconf", "LEVEL2_CACHE_SIZE"], capture_output=True, text=True,
+        timeout=10).stdout.strip() or 0), 0)
+except (ValueError, OSError, subprocess.SubprocessError):
+    _host_l2 = 0
+if _host_l2 > 0:
+    config.available_features.add("host-l2-known")
+config.substitutions.append(("%host_l2_bytes", str(_host_l2)))
 _host_grad_hint = 3 if _host_l1d >= 48 * 1024 else 2
 config.substitutions.append(("%host_grad_prefetch_hint", str(_host_grad_hint)))
 # The other hints, as a FileCheck character class: no prefetch may use them.

@@ -487,23 +487,38 @@ static int64_t hostL1DataCacheBytes() {
 #endif
 }
 
+/// The same for the L2 cache (per core on current x86 CPUs).
+static int64_t hostL2CacheBytes() {
+#ifdef _SC_LEVEL2_CACHE_SIZE
+  long size = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  return size > 0 ? size : 0;
+#else
+  return 0;
+#endif
+}
+
 /// Gives `module` a DLTI target system spec that describes this host's CPU
 /// (its L1 data cache size, which picks where norm-prefetch-rows prefetches
-/// gradients, see PrefetchRows.cpp), unless the module has one already: a
-/// spec written by the user describes the target they mean.
+/// gradients, and its L2 size, which tells it which buffers stay in cache;
+/// see PrefetchRows.cpp), unless the module has one already: a spec written
+/// by the user describes the target they mean.
 static void describeHostCPU(ModuleOp module) {
   if (module->hasAttr(DLTIDialect::kTargetSystemDescAttrName))
     return;
-  int64_t l1Bytes = hostL1DataCacheBytes();
-  if (l1Bytes <= 0)
-    return;
   MLIRContext *context = module.getContext();
-  context->getOrLoadDialect<DLTIDialect>();
   auto ui32 = IntegerType::get(context, 32, IntegerType::Unsigned);
-  auto l1Entry = DataLayoutEntryAttr::get(
-      StringAttr::get(context, "L1_cache_size_in_bytes"),
-      IntegerAttr::get(ui32, l1Bytes));
-  auto cpu = TargetDeviceSpecAttr::get(context, {l1Entry});
+  SmallVector<DataLayoutEntryInterface> entries;
+  auto addSize = [&](StringRef key, int64_t bytes) {
+    if (bytes > 0 && bytes <= std::numeric_limits<uint32_t>::max())
+      entries.push_back(DataLayoutEntryAttr::get(StringAttr::get(context, key),
+                                                 IntegerAttr::get(ui32, bytes)));
+  };
+  addSize("L1_cache_size_in_bytes", hostL1DataCacheBytes());
+  addSize("L2_cache_size_in_bytes", hostL2CacheBytes());
+  if (entries.empty())
+    return;
+  context->getOrLoadDialect<DLTIDialect>();
+  auto cpu = TargetDeviceSpecAttr::get(context, entries);
   auto system = TargetSystemSpecAttr::get(
       context, {DataLayoutEntryAttr::get(StringAttr::get(context, "CPU"), cpu)});
   module->setAttr(DLTIDialect::kTargetSystemDescAttrName, system);

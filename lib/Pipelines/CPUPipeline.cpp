@@ -98,6 +98,7 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   prefetchOptions.distance = options.prefetchDistance;
   prefetchOptions.minBytesAhead = options.prefetchMinBytes;
   prefetchOptions.locality = options.prefetchLocality;
+  prefetchOptions.prefetchCached = options.prefetchCached;
   lpm.addPass(createNormPrefetchRows(prefetchOptions));
   if (options.approximateTanh)
     lpm.addPass(createNormApproximateMath());

@@ -58,6 +58,10 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "prefetch-locality",
       llvm::cl::desc("Locality hint of those prefetches, 0..3 (3: into L1); -1: into L2 for forward sweeps, L1 for gradients (see norm-prefetch-rows)"),
       llvm::cl::init(-1)};
+  PassOptions::Option<bool> prefetchCached{
+      *this, "prefetch-cached",
+      llvm::cl::desc("Also prefetch rows of buffers that fit in half the target's L2 (DLTI spec; norm-runner writes the host's); by default they get no prefetches (see norm-prefetch-rows)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> placeBuffers{
       *this, "place-buffers",
       llvm::cl::desc("Allocate row buffers at an input's page offset, so that their stores do not 4K-alias the inputs' loads (norm-place-row-buffers)"),

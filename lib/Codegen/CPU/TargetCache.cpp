@@ -11,9 +11,10 @@
 
 using namespace mlir;
 
-int64_t norm::targetL1CacheBytes(Operation *op) {
-  FailureOr<Attribute> size =
-      dlti::query(op, {"CPU", "L1_cache_size_in_bytes"});
+/// The entry `key` of the CPU's DLTI target device spec as a size in bytes;
+/// 0 when absent or implausible.
+static int64_t targetCacheBytes(Operation *op, StringRef key) {
+  FailureOr<Attribute> size = dlti::query(op, {"CPU", key});
   if (failed(size))
     return 0;
   // Anything but a plausible size (a string, a negative or huge number) is
@@ -26,4 +27,12 @@ int64_t norm::targetL1CacheBytes(Operation *op) {
       value.getActiveBits() > 40)
     return 0;
   return value.getZExtValue();
+}
+
+int64_t norm::targetL1CacheBytes(Operation *op) {
+  return targetCacheBytes(op, "L1_cache_size_in_bytes");
+}
+
+int64_t norm::targetL2CacheBytes(Operation *op) {
+  return targetCacheBytes(op, "L2_cache_size_in_bytes");
 }

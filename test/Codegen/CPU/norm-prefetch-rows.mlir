@@ -444,3 +444,37 @@ func.func @string_l1_spec(%x: memref<8x16xf32>, %dy: memref<8x16xf32>, %dx: memr
   return
 }
 }
+
+// -----
+
+// With an L2 of 1 MiB in the target spec, a buffer of at most 512 KiB (x,
+// 128 KiB) stays in cache: no prefetches for it, unless prefetch-cached is
+// set; a larger one (dy, 1 MiB) still gets them.
+// RUN: norm-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(norm-prefetch-rows{prefetch-cached=true}))" | FileCheck %s --check-prefix=CACHED
+
+// CHECK-LABEL: func.func @l2_resident_buffer
+//   CHECK-NOT:   memref.prefetch %{{.+}} : memref<2048x16xf32>
+//       CHECK:   memref.prefetch %{{.+}} : memref<16384x16xf32>
+//   CHECK-NOT:   memref.prefetch %{{.+}} : memref<2048x16xf32>
+// CACHED-LABEL: func.func @l2_resident_buffer
+//   CACHED-DAG:    memref.prefetch %{{.+}} : memref<2048x16xf32>
+//   CACHED-DAG:    memref.prefetch %{{.+}} : memref<16384x16xf32>
+module attributes {dlti.target_system_spec = #dlti.target_system_spec<
+    "CPU" = #dlti.target_device_spec<"L2_cache_size_in_bytes" = 1048576 : ui32>>} {
+  func.func @l2_resident_buffer(%x: memref<2048x16xf32>, %dy: memref<16384x16xf32>, %dx: memref<2048x16xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c16 = arith.constant 16 : index
+    %c2048 = arith.constant 2048 : index
+    scf.parallel (%row) = (%c0) to (%c2048) step (%c1) {
+      scf.for %j = %c0 to %c16 step %c16 {
+        %a = vector.load %x[%row, %j] : memref<2048x16xf32>, vector<16xf32>
+        %b = vector.load %dy[%row, %j] : memref<16384x16xf32>, vector<16xf32>
+        %s = arith.mulf %a, %b : vector<16xf32>
+        vector.store %s, %dx[%row, %j] : memref<2048x16xf32>, vector<16xf32>
+      }
+      scf.reduce
+    }
+    return
+  }
+}
