@@ -23,6 +23,9 @@ What is measured, in one run (SPEC §4):
   c++ref     -O3 -march=native OpenMP, auto-vectorized loops (bench/cpu).
   naive      scalar loops, 1 thread, -O2 without vectorization.
   torch      PyTorch CPU (Debian's torch 1.13), ops + autograd.
+Pages: norm-runner (HostAllocator) and the C++ kernels put buffers of 2 MiB or
+more on transparent huge pages (NORM_MLIR_HUGE_PAGES=0 turns both off);
+PyTorch keeps its allocator's pages unless --thp.
 GB/s always come from the median time and the byte models of bench/normlib.py
 (fwd: read x + write y; bwd: read x, dy + write dx), not from the runner's own
 `bytes=` count (which also counts parameters and parameter gradients).
@@ -412,7 +415,12 @@ def main():
         f"{load[1]:.2f} {load[2]:.2f}")
     if load[0] > 0.7:
         log("   WARNING: other processes are running; numbers will be noisy")
-    log(f"== pages: transparent huge pages {thp_mode()}; malloc "
+    huge = os.environ.get("NORM_MLIR_HUGE_PAGES", "1") != "0"
+    log(f"== pages: transparent huge pages {thp_mode()}; norm-runner's and "
+        "the C++ kernels' buffers of 2 MiB or more "
+        + ("on huge pages" if huge else "on the default pages "
+           "(NORM_MLIR_HUGE_PAGES=0)")
+        + "; other mallocs (torch's) "
         + ("on huge pages (--thp)" if a.thp else "on the default pages"))
 
     log("== verifying the C++ baselines against numpy float64 (37x256)")
