@@ -113,23 +113,23 @@ config.substitutions.append((
 # runner-host-cpu-spec.mlir): 3 (L1) from 48 KiB up, else 2 (L2).
 # (getconf asks the C library's sysconf, as norm-runner does; Python's
 # os.sysconf does not know the name.)
-try:
-    _host_l1d = max(int(subprocess.run(
-        ["getconf", "LEVEL1_DCACHE_SIZE"], capture_output=True, text=True,
-        timeout=10).stdout.strip() or 0), 0)
-except (ValueError, OSError, subprocess.SubprocessError):
-    _host_l1d = 0
+def _getconf_bytes(name):
+    """A cache size from getconf, in bytes; 0 when it cannot tell."""
+    try:
+        return max(int(subprocess.run(
+            ["getconf", name], capture_output=True, text=True,
+            timeout=10).stdout.strip() or 0), 0)
+    except (ValueError, OSError, subprocess.SubprocessError):
+        return 0
+
+
+_host_l1d = _getconf_bytes("LEVEL1_DCACHE_SIZE")
 if _host_l1d > 0:
     config.available_features.add("host-l1d-known")
 config.substitutions.append(("%host_l1d_bytes", str(_host_l1d)))
 # And its L2 (per core), which norm-runner also writes and which tells
 # norm-prefetch-rows which buffers stay in cache (runner-host-l2-spec.mlir).
-try:
-    _host_l2 = max(int(subprocess.run(
-        ["getconf", "LEVEL2_CACHE_SIZE"], capture_output=True, text=True,
-        timeout=10).stdout.strip() or 0), 0)
-except (ValueError, OSError, subprocess.SubprocessError):
-    _host_l2 = 0
+_host_l2 = _getconf_bytes("LEVEL2_CACHE_SIZE")
 if _host_l2 > 0:
     config.available_features.add("host-l2-known")
 config.substitutions.append(("%host_l2_bytes", str(_host_l2)))

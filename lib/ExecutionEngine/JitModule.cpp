@@ -476,25 +476,11 @@ static void addRuntimeVerification(std::string &pipelineOptions) {
   setPipelineOptionUnlessGiven(pipelineOptions, "runtime-verification");
 }
 
-/// The L1 data cache size of the CPU this process runs on, in bytes; 0 when
-/// the C library cannot tell.
-static int64_t hostL1DataCacheBytes() {
-#ifdef _SC_LEVEL1_DCACHE_SIZE
-  long size = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+/// A cache size of the CPU this process runs on (sysconf `name`), in bytes;
+/// 0 when the C library cannot tell.
+static int64_t hostCacheBytes(int name) {
+  long size = sysconf(name);
   return size > 0 ? size : 0;
-#else
-  return 0;
-#endif
-}
-
-/// The same for the L2 cache (per core on current x86 CPUs).
-static int64_t hostL2CacheBytes() {
-#ifdef _SC_LEVEL2_CACHE_SIZE
-  long size = sysconf(_SC_LEVEL2_CACHE_SIZE);
-  return size > 0 ? size : 0;
-#else
-  return 0;
-#endif
 }
 
 /// Gives `module` a DLTI target system spec that describes this host's CPU
@@ -513,8 +499,9 @@ static void describeHostCPU(ModuleOp module) {
       entries.push_back(DataLayoutEntryAttr::get(StringAttr::get(context, key),
                                                  IntegerAttr::get(ui32, bytes)));
   };
-  addSize("L1_cache_size_in_bytes", hostL1DataCacheBytes());
-  addSize("L2_cache_size_in_bytes", hostL2CacheBytes());
+  // (The L2 is per core on current x86 CPUs.)
+  addSize("L1_cache_size_in_bytes", hostCacheBytes(_SC_LEVEL1_DCACHE_SIZE));
+  addSize("L2_cache_size_in_bytes", hostCacheBytes(_SC_LEVEL2_CACHE_SIZE));
   if (entries.empty())
     return;
   context->getOrLoadDialect<DLTIDialect>();
