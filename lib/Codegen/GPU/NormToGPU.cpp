@@ -28,6 +28,7 @@
 #include "Norm/Codegen/GPU/RowMapping.h"
 #include "Norm/Dialect/Norm/IR/NormDialect.h"
 #include "Norm/Dialect/Norm/IR/NormOps.h"
+#include "Norm/Dialect/Norm/Utils/SeeDNormMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -933,10 +934,17 @@ struct SeeDNormStats {
                                  ArrayRef<Value> totals) {
       rstd = recompute ? rstdFromSumSq(k, totals[0], eps)
                        : k.loadScalar(savedRstd, {row.row}, row.valid);
-      for (int64_t hh = 0; hh < heads.n; ++hh)
-        t.push_back(recompute ? math::TanhOp::create(k.b, k.loc, totals[1 + hh])
-                              : k.loadScalar(savedT, {row.row, k.idx(hh)},
-                                             row.valid));
+      for (int64_t hh = 0; hh < heads.n; ++hh) {
+        if (recompute) {
+          t.push_back(math::TanhOp::create(k.b, k.loc, totals[1 + hh]));
+          dtanh.push_back(
+              buildTanhDerivativeFromInput(k.b, k.loc, totals[1 + hh]));
+        } else {
+          t.push_back(
+              k.loadScalar(savedT, {row.row, k.idx(hh)}, row.valid));
+          dtanh.push_back(buildTanhDerivativeFromOutput(k.b, k.loc, t.back()));
+        }
+      }
       rstdV = k.splat(rstd);
     };
     return p;
@@ -947,7 +955,8 @@ struct SeeDNormStats {
   double eps;
   Value savedRstd, savedT;
   Value rstd, rstdV;
-  SmallVector<Value> t, headOf;
+  /// Per head: t = tanh(s) and tanh'(s) (see SeeDNormMath.h).
+  SmallVector<Value> t, dtanh, headOf;
 };
 
 //===----------------------------------------------------------------------===//
@@ -1252,9 +1261,10 @@ struct SeeDNormGradToGPU : public NormPattern<SeeDNormGradOp> {
     // The accumulators: dgamma, dalpha and dbeta, kc vectors each.
     math.element = [&](RowKernel &k, const Row &row, int64_t i, Accs accs) {
       Value tk = heads.pick(k, stats.headOf[i], stats.t);
+      Value dk = heads.pick(k, stats.headOf[i], stats.dtanh);
       Value ak = heads.pick(k, stats.headOf[i], aTot);
       Value tkV = k.splat(tk);
-      Value seed = k.splat(k.mul(k.sub(k.fconst(1.0), k.mul(tk, tk)), ak));
+      Value seed = k.splat(k.mul(dk, ak));
       Value c = k.fma(tkV, av[i], gv[i]);
       Value bv = k.load(beta, {row.cols[i]}, row.preds[i]);
       Value z = k.vzero();

@@ -12,10 +12,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "Norm/Conversion/NormToLinalg/NormToLinalg.h"
+
 #include "Norm/Conversion/Passes.h"
 
 #include "Norm/Dialect/Norm/IR/NormDialect.h"
 #include "Norm/Dialect/Norm/IR/NormOps.h"
+#include "Norm/Dialect/Norm/Utils/SeeDNormMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -496,8 +498,9 @@ Value collapseHeads(OpBuilder &b, Location loc, Value v, Type resultType) {
 }
 
 struct SeeDStats {
-  Value rstd; // [lead...]
-  Value t;    // [lead..., H]
+  Value rstd;  // [lead...]
+  Value t;     // [lead..., H]
+  Value dtanh; // [lead..., H]: tanh'(s) = 1 - t^2, for gradients
 };
 
 /// SeeDNorm statistics: (a) one reduction over [lead..., H, D/H] with
@@ -506,7 +509,7 @@ struct SeeDStats {
 /// heads ([parallel..., reduction]), rstd as RMSNorm, t = tanh(dot).
 SeeDStats buildSeeDStats(OpBuilder &b, Location loc, const RowGeometry &g,
                          const HeadGeometry &h, Value xe, Value betaE,
-                         double eps) {
+                         double eps, bool withDerivative = false) {
   MLIRContext *ctx = b.getContext();
   unsigned n = h.n;
   AffineMap id = AffineMap::getMultiDimIdentityMap(n, ctx);
@@ -542,12 +545,22 @@ SeeDStats buildSeeDStats(OpBuilder &b, Location loc, const RowGeometry &g,
   SeeDStats stats;
   stats.rstd = buildRstd(b, loc, g, ss, eps);
   AffineMap idM = AffineMap::getMultiDimIdentityMap(m, ctx);
-  stats.t = buildGeneric(
-      b, loc, sums[1], emptyTensor(b, loc, h.leadHeadSizes, g.acc),
-      {idM, idM}, iterators({{m, IteratorType::parallel}}),
+  // With the derivative (gradients), t and tanh'(s) from the same s.
+  SmallVector<Value> inits{emptyTensor(b, loc, h.leadHeadSizes, g.acc)};
+  if (withDerivative)
+    inits.push_back(emptyTensor(b, loc, h.leadHeadSizes, g.acc));
+  SmallVector<AffineMap> maps(inits.size() + 1, idM);
+  SmallVector<Value> seed = buildGeneric(
+      b, loc, sums[1], inits, maps, iterators({{m, IteratorType::parallel}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-        return {math::TanhOp::create(nb, nl, a[0])};
-      })[0];
+        SmallVector<Value> out{math::TanhOp::create(nb, nl, a[0])};
+        if (withDerivative)
+          out.push_back(buildTanhDerivativeFromInput(nb, nl, a[0]));
+        return out;
+      });
+  stats.t = seed[0];
+  if (withDerivative)
+    stats.dtanh = seed[1];
   return stats;
 }
 
@@ -920,8 +933,16 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
                            g.acc);
     stats.t = convertElementType(b, loc, expandRows(b, loc, g, op.getT(), 1),
                                  g.acc);
+    AffineMap idT = AffineMap::getMultiDimIdentityMap(g.lead + 1, ctx);
+    stats.dtanh = buildGeneric(
+        b, loc, stats.t, emptyTensor(b, loc, h.leadHeadSizes, g.acc),
+        {idT, idT}, iterators({{g.lead + 1, IteratorType::parallel}}),
+        [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
+          return {buildTanhDerivativeFromOutput(nb, nl, a[0])};
+        })[0];
   } else {
-    stats = buildSeeDStats(b, loc, g, h, xe, betaE, op.getEpsilonValue());
+    stats = buildSeeDStats(b, loc, g, h, xe, betaE, op.getEpsilonValue(),
+                           /*withDerivative=*/true);
   }
 
   AffineMap id = AffineMap::getMultiDimIdentityMap(n, ctx);
@@ -975,9 +996,9 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
   Value invD = arith::DivFOp::create(b, loc, one, g.dFloat);
   Value dxe = buildGeneric(
       b, loc, {dye, xe, alphaE, betaE, gammaE, stats.rstd, stats.t, headP,
-               sTotal},
+               sTotal, stats.dtanh},
       emptyTensor(b, loc, h.expandedSizes, xElem),
-      {id, id, param, param, param, row, perHead, perHead, row, id},
+      {id, id, param, param, param, row, perHead, perHead, row, perHead, id},
       iterators({{n, IteratorType::parallel}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
         Value dy = castFloat(nb, nl, a[0], g.acc);
@@ -995,10 +1016,8 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
         Value corr = arith::MulFOp::create(nb, nl, xhat, mean);
         Value rms = arith::MulFOp::create(
             nb, nl, r, arith::SubFOp::create(nb, nl, dyc, corr));
-        Value dtanh = arith::SubFOp::create(
-            nb, nl, one, arith::MulFOp::create(nb, nl, t, t));
         Value seed = arith::MulFOp::create(
-            nb, nl, arith::MulFOp::create(nb, nl, dtanh, headSum), bv);
+            nb, nl, arith::MulFOp::create(nb, nl, a[9], headSum), bv);
         Value v = arith::AddFOp::create(nb, nl, rms, seed);
         return {castFloat(nb, nl, v, xElem)};
       })[0];
@@ -1011,9 +1030,9 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
                       g.acc);
   };
   SmallVector<Value> pgrads = buildGeneric(
-      b, loc, {dye, xe, stats.rstd, stats.t, headP},
+      b, loc, {dye, xe, stats.rstd, stats.t, headP, stats.dtanh},
       {paramInit(alphaE), paramInit(betaE), paramInit(gammaE)},
-      {id, id, row, perHead, perHead, param, param, param},
+      {id, id, row, perHead, perHead, perHead, param, param, param},
       iterators({{g.lead, IteratorType::reduction},
                  {2, IteratorType::parallel}}),
       [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
@@ -1023,14 +1042,12 @@ mlir::norm::decomposeSeeDNormGradOp(OpBuilder &b, SeeDNormGradOp op) {
         Value headSum = arith::MulFOp::create(nb, nl, r, a[4]); // A_k
         Value u = arith::MulFOp::create(
             nb, nl, dy, arith::MulFOp::create(nb, nl, xv, r));
-        Value dtanh = arith::SubFOp::create(
-            nb, nl, one, arith::MulFOp::create(nb, nl, t, t));
         Value db = arith::MulFOp::create(
-            nb, nl, arith::MulFOp::create(nb, nl, dtanh, headSum), xv);
-        return {arith::AddFOp::create(nb, nl, a[5],
+            nb, nl, arith::MulFOp::create(nb, nl, a[5], headSum), xv);
+        return {arith::AddFOp::create(nb, nl, a[6],
                                       arith::MulFOp::create(nb, nl, t, u)),
-                arith::AddFOp::create(nb, nl, a[6], db),
-                arith::AddFOp::create(nb, nl, a[7], u)};
+                arith::AddFOp::create(nb, nl, a[7], db),
+                arith::AddFOp::create(nb, nl, a[8], u)};
       });
 
   auto finish = [&](Value grad, Value result) {

@@ -223,14 +223,19 @@ func.func @scalenorm_grad(%dy: tensor<4x8xf32>, %x: tensor<4x8xf32>, %g: tensor<
 
 // -----
 
-// SeeDNorm gradient with saved statistics: the per-head sums P_k and Q_k in
-// one reduction that does not read the statistics, S = rstd sum_k (t_k P_k +
-// Q_k) over the heads, dx elementwise, the three parameter gradients in one
-// generic reducing over the rows.
+// SeeDNorm gradient with saved statistics: tanh'(s) = (1 - t)(1 + t) per row
+// and head, the per-head sums P_k and Q_k in one reduction that does not read
+// the statistics, S = rstd sum_k (t_k P_k + Q_k) over the heads, dx
+// elementwise, the three parameter gradients in one generic reducing over the
+// rows.
 
 // CHECK-LABEL: func.func @seednorm_grad_stats
 //  CHECK-SAME:   %[[R:[^:]+]]: tensor<4xf32>, %[[T:[^:]+]]: tensor<4x2xf32>)
 //   CHECK-NOT:   math.tanh
+//       CHECK:   %[[DT:.+]] = linalg.generic {{.*}} ins(%[[T]] : tensor<4x2xf32>)
+//       CHECK:     %[[ONE_MINUS:.+]] = arith.subf %{{.+}}, %in
+//       CHECK:     %[[ONE_PLUS:.+]] = arith.addf %{{.+}}, %in
+//       CHECK:     arith.mulf %[[ONE_MINUS]], %[[ONE_PLUS]]
 //       CHECK:   %[[PQ:.+]]:2 = linalg.generic
 //  CHECK-SAME:       iterator_types = ["parallel", "parallel", "reduction"]
 //   CHECK-NOT:       %[[R]]
@@ -238,7 +243,7 @@ func.func @scalenorm_grad(%dy: tensor<4x8xf32>, %x: tensor<4x8xf32>, %g: tensor<
 //  CHECK-SAME:       ins(%[[PQ]]#0, %[[PQ]]#1, %[[R]], %[[T]] : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4xf32>, tensor<4x2xf32>)
 //       CHECK:   %[[DXE:.+]] = linalg.generic
 //  CHECK-SAME:       iterator_types = ["parallel", "parallel", "parallel"]
-//  CHECK-SAME:       %[[R]], %[[T]], %[[PQ]]#0, %[[S]] :
+//  CHECK-SAME:       %[[R]], %[[T]], %[[PQ]]#0, %[[S]], %[[DT]] :
 //       CHECK:   %[[P:.+]]:3 = linalg.generic
 //  CHECK-SAME:       iterator_types = ["reduction", "parallel", "parallel"]
 //  CHECK-SAME:       outs(%{{.+}}, %{{.+}}, %{{.+}} : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>)
@@ -247,6 +252,29 @@ func.func @scalenorm_grad(%dy: tensor<4x8xf32>, %x: tensor<4x8xf32>, %g: tensor<
 //       CHECK:   return %[[DX]], %[[DA]]
 func.func @seednorm_grad_stats(%dy: tensor<4x8xf32>, %x: tensor<4x8xf32>, %a: tensor<8xf32>, %b: tensor<8xf32>, %c: tensor<8xf32>, %r: tensor<4xf32>, %t: tensor<4x2xf32>) -> (tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
   %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c, %r, %t {heads = 2 : i64} : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<4xf32>, tensor<4x2xf32>) -> (tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
+  return %dx, %da, %db, %dc : tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// SeeDNorm gradient that recomputes its statistics: t = tanh(s) and tanh'(s)
+// come from the same s, the derivative as 4 e / (1 + e)^2 with
+// e = exp(max(-2 |s|, -87)) (no 1 - t^2, which cancels near saturation; the
+// clamp keeps e normal); dx reads it.
+
+// CHECK-LABEL: func.func @seednorm_grad_recompute
+//       CHECK:   %[[SEED:.+]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]}
+//       CHECK:     math.tanh %[[S:[^ ]+]]
+//       CHECK:     %[[ABS:.+]] = math.absf %[[S]]
+//       CHECK:     %[[M2:.+]] = arith.mulf %{{.+}}, %[[ABS]]
+//       CHECK:     %[[CL:.+]] = arith.maximumf %[[M2]], %{{.+}}
+//       CHECK:     %[[E:.+]] = math.exp %[[CL]]
+//       CHECK:     %[[NUM:.+]] = arith.mulf %{{.+}}, %[[E]]
+//       CHECK:     arith.divf %[[NUM]],
+//   CHECK-NOT:   math.tanh
+//       CHECK:   linalg.generic {{.*}} ins({{.*}}, %[[SEED]]#1 : {{.*}}) outs(%{{.+}} : tensor<4x2x4xf32>)
+func.func @seednorm_grad_recompute(%dy: tensor<4x8xf32>, %x: tensor<4x8xf32>, %a: tensor<8xf32>, %b: tensor<8xf32>, %c: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
+  %dx, %da, %db, %dc = norm.seednorm_grad %dy, %x, %a, %b, %c {heads = 2 : i64} : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
   return %dx, %da, %db, %dc : tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
 }
 
