@@ -6,8 +6,10 @@
 
 #include "Norm/ExecutionEngine/HostAllocator.h"
 
+#include <pthread.h>
 #include <sys/mman.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +34,12 @@ struct Block {
 class HugePagePool {
 public:
   void *allocate(size_t bytes) {
+    // A size the rounding below would wrap (a bad dynamic size): no memory,
+    // as malloc says it.
+    if (bytes > SIZE_MAX - 2 * norm::kHugePageBytes) {
+      errno = ENOMEM;
+      return nullptr;
+    }
     size_t capacity =
         (bytes + norm::kHugePageBytes - 1) / norm::kHugePageBytes *
         norm::kHugePageBytes;
@@ -78,6 +86,10 @@ public:
     return true;
   }
 
+  /// For the fork handlers (see getPool).
+  void lock() { mutex.lock(); }
+  void unlock() { mutex.unlock(); }
+
 private:
   /// `capacity` bytes (a multiple of the huge page size) at a huge-page
   /// boundary, advised for huge pages before anything touches them.
@@ -107,8 +119,15 @@ private:
 };
 
 HugePagePool &getPool() {
-  // Never destroyed: JIT code may free its blocks during exit.
-  static HugePagePool *pool = new HugePagePool();
+  // Never destroyed: JIT code may free its blocks during exit. A fork while
+  // another thread holds the lock would leave the child's copy locked for
+  // ever: the handlers hold it across the fork, as glibc does for malloc.
+  static HugePagePool *pool = [] {
+    auto *created = new HugePagePool();
+    pthread_atfork([] { getPool().lock(); }, [] { getPool().unlock(); },
+                   [] { getPool().unlock(); });
+    return created;
+  }();
   return *pool;
 }
 

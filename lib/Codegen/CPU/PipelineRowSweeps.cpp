@@ -23,6 +23,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/SetVector.h"
@@ -59,6 +60,17 @@ Value rootBuffer(Value view) {
 bool isLocalAllocation(Value buffer) {
   Operation *def = buffer.getDefiningOp();
   return def && isa<memref::AllocOp, memref::AllocaOp>(def);
+}
+
+/// True when `buffer` is an argument of the enclosing function (a buffer
+/// the caller owns, never one allocated here).
+bool isFunctionArgument(Value buffer) {
+  auto arg = dyn_cast<BlockArgument>(buffer);
+  if (!arg)
+    return false;
+  Block *block = arg.getOwner();
+  return block->isEntryBlock() &&
+         isa<FunctionOpInterface>(block->getParentOp());
 }
 
 /// Adds the root buffers that `op` and the ops nested in it read (when
@@ -160,17 +172,25 @@ FailureOr<RowSweeps> matchRowSweeps(scf::ForOp rows) {
   }
   if (!match.writes)
     return failure();
-  // The sums start from values defined outside the row loop.
-  for (Value init : match.sums.getInitArgs())
-    if (rows->isAncestor(init.getParentBlock()->getParentOp()))
-      return failure();
+  // The sums start from values, and run over columns, defined outside the
+  // row loop: the fused loop runs the next block's sums over this block's
+  // write columns.
+  auto definedInside = [&](Value v) {
+    return rows->isAncestor(v.getParentBlock()->getParentOp());
+  };
+  if (llvm::any_of(match.sums.getInitArgs(), definedInside) ||
+      definedInside(match.sums.getLowerBound()) ||
+      definedInside(match.sums.getUpperBound()) ||
+      definedInside(match.sums.getStep()))
+    return failure();
   FailureOr<SmallVector<Operation *>> slice = sliceFeeding(rows, match.sums);
   if (failed(slice))
     return failure();
   match.slice = std::move(*slice);
   // The next block's sums now run before this iteration's writes: nothing
   // the row body writes may be read by the sums. Writes go to buffers
-  // allocated here (the outputs, the running sums), which no input aliases.
+  // allocated here (the outputs, the running sums); the sums read function
+  // arguments or other such buffers, neither of which can be one written.
   llvm::SetVector<Value> read, written;
   if (!collectBuffers(match.sums, MemoryEffects::Read::get(), read))
     return failure();
@@ -178,8 +198,11 @@ FailureOr<RowSweeps> matchRowSweeps(scf::ForOp rows) {
     if (&op != match.sums.getOperation() &&
         !collectBuffers(&op, MemoryEffects::Write::get(), written))
       return failure();
-  for (Value buffer : written)
-    if (!isLocalAllocation(buffer) || read.contains(buffer))
+  if (!llvm::all_of(written, isLocalAllocation))
+    return failure();
+  for (Value buffer : read)
+    if (written.contains(buffer) ||
+        !(isLocalAllocation(buffer) || isFunctionArgument(buffer)))
       return failure();
   return match;
 }
@@ -317,12 +340,17 @@ struct NormPipelineRowSweepsPass
   using Base::Base;
 
   void runOnOperation() override {
+    // Outermost matches only: rewriting a row loop replaces the loops
+    // inside it, which an enclosing match would otherwise hold.
     SmallVector<RowSweeps> matches;
-    getOperation().walk([&](scf::ForOp rows) {
+    getOperation().walk<WalkOrder::PreOrder>([&](scf::ForOp rows) {
       if (!rows->hasAttr(norm::kRowLoopAttrName))
-        return;
-      if (FailureOr<RowSweeps> match = matchRowSweeps(rows); succeeded(match))
-        matches.push_back(std::move(*match));
+        return WalkResult::advance();
+      FailureOr<RowSweeps> match = matchRowSweeps(rows);
+      if (failed(match))
+        return WalkResult::advance();
+      matches.push_back(std::move(*match));
+      return WalkResult::skip();
     });
     for (const RowSweeps &match : matches)
       pipeline(match);

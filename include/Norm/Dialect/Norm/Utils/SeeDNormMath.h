@@ -29,14 +29,15 @@ inline Value buildTanhDerivativeFromInput(OpBuilder &b, Location loc,
   auto constant = [&](double v) -> Value {
     return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
   };
-  // Clamped where e would leave the normal range (|s| > 43.5, where sech^2
-  // is below 1e-37 anyway): subnormal and underflowing exponentials take
-  // slow paths in libm and in the FPU.
+  // Clamped where e would leave the normal range (f32: |s| > 43.5, where
+  // sech^2 is below 1e-37 anyway; f64: |s| > 354): subnormal and
+  // underflowing exponentials take slow paths in libm and in the FPU.
+  double minArg = type.isF64() ? -708.0 : -87.0;
   Value arg = arith::MaximumFOp::create(
       b, loc,
       arith::MulFOp::create(b, loc, constant(-2.0),
                             math::AbsFOp::create(b, loc, s)),
-      constant(-87.0));
+      constant(minArg));
   Value e = math::ExpOp::create(b, loc, arg);
   Value onePlusE = arith::AddFOp::create(b, loc, constant(1.0), e);
   return arith::DivFOp::create(
