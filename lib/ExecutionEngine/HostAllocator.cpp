@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -152,7 +153,15 @@ void *norm::hostMalloc(size_t bytes) {
 void *norm::hostAlignedAlloc(size_t alignment, size_t bytes) {
   if (isHuge(bytes) && alignment <= kHugePageBytes)
     return getPool().allocate(bytes);
-  return std::aligned_alloc(alignment, bytes);
+  // C's aligned_alloc wants a size that is a nonzero multiple of the
+  // alignment: round up here rather than in every caller.
+  if (alignment == 0 || bytes > SIZE_MAX - alignment) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  size_t rounded = std::max<size_t>(
+      alignment, (bytes + alignment - 1) / alignment * alignment);
+  return std::aligned_alloc(alignment, rounded);
 }
 
 void norm::hostFree(void *ptr) {

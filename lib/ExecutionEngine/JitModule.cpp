@@ -932,9 +932,7 @@ llvm::Error JitModule::call(llvm::StringRef name,
       result.allocated = allocated;
     } else {
       size_t bytes = result.getSizeInBytes();
-      // aligned_alloc wants a multiple of the alignment.
-      char *copy = static_cast<char *>(
-          hostAlignedAlloc(64, std::max<size_t>(64, (bytes + 63) / 64 * 64)));
+      char *copy = static_cast<char *>(hostAlignedAlloc(64, bytes));
       if (!copy)
         return makeError("out of memory copying result of '" + name + "'");
       char *out = copy;

@@ -56,9 +56,7 @@ size_t norm::getNpyDTypeSize(NpyDType dtype) {
 }
 
 AlignedBuffer::AlignedBuffer(size_t bytes) : bytes(bytes) {
-  // aligned_alloc wants a size that is a multiple of the alignment.
-  ptr.reset(
-      hostAlignedAlloc(64, std::max<size_t>(64, (bytes + 63) / 64 * 64)));
+  ptr.reset(hostAlignedAlloc(64, bytes));
 }
 
 void AlignedBuffer::Free::operator()(void *p) const { hostFree(p); }

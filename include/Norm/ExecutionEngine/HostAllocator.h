@@ -32,8 +32,10 @@ namespace norm {
 /// Blocks from this size on are mapped on huge pages (the x86-64 THP size).
 constexpr size_t kHugePageBytes = size_t(2) << 20;
 
-/// malloc / aligned_alloc / free with the policy above. hostFree takes any
-/// pointer from hostMalloc or hostAlignedAlloc (and null). Thread-safe.
+/// malloc / aligned_alloc / free with the policy above (hostAlignedAlloc
+/// takes any size: it rounds up to the multiple of the alignment that C's
+/// aligned_alloc wants). hostFree takes any pointer from hostMalloc or
+/// hostAlignedAlloc (and null). Thread-safe.
 void *hostMalloc(size_t bytes);
 void *hostAlignedAlloc(size_t alignment, size_t bytes);
 void hostFree(void *ptr);

@@ -20,12 +20,12 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace mlir::norm {
@@ -36,24 +36,6 @@ namespace mlir::norm {
 using namespace mlir;
 
 namespace {
-
-/// True when `a` and `b` are the same loop bound (the same value or equal
-/// constants).
-bool sameBound(Value a, Value b) {
-  if (a == b)
-    return true;
-  std::optional<int64_t> ca = getConstantIntValue(a);
-  std::optional<int64_t> cb = getConstantIntValue(b);
-  return ca && cb && *ca == *cb;
-}
-
-/// The buffer `view` is a view of: followed through view-like ops (subview,
-/// expand_shape, memref.view, ...) to an allocation or a block argument.
-Value rootBuffer(Value view) {
-  while (auto viewLike = view.getDefiningOp<ViewLikeOpInterface>())
-    view = viewLike.getViewSource();
-  return view;
-}
 
 /// True when `buffer` is a buffer allocated here (memref.alloc/alloca):
 /// no other root buffer aliases it.
@@ -89,10 +71,12 @@ bool collectBuffers(Operation *op, MemoryEffects::Effect *kind,
     for (const MemoryEffects::EffectInstance &effect : effects) {
       if (effect.getEffect() != kind)
         continue;
-      Value value = effect.getValue();
-      if (!value)
+      // The buffer behind views (subview, expand_shape, memref.view, ...):
+      // an allocation or a block argument.
+      auto buffer = dyn_cast_or_null<MemrefValue>(effect.getValue());
+      if (!buffer)
         return WalkResult::interrupt();
-      buffers.insert(rootBuffer(value));
+      buffers.insert(memref::skipViewLikeOps(buffer));
     }
     return WalkResult::advance();
   });
@@ -162,9 +146,11 @@ FailureOr<RowSweeps> matchRowSweeps(scf::ForOp rows) {
       match.sums = loop;
       continue;
     }
-    if (sameBound(loop.getLowerBound(), match.sums.getLowerBound()) &&
-        sameBound(loop.getUpperBound(), match.sums.getUpperBound()) &&
-        sameBound(loop.getStep(), match.sums.getStep())) {
+    if (isEqualConstantIntOrValue(loop.getLowerBound(),
+                                  match.sums.getLowerBound()) &&
+        isEqualConstantIntOrValue(loop.getUpperBound(),
+                                  match.sums.getUpperBound()) &&
+        isEqualConstantIntOrValue(loop.getStep(), match.sums.getStep())) {
       match.writes = loop;
       break;
     }
