@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Norm/ExecutionEngine/HostAllocator.h"
 #include "Norm/ExecutionEngine/JitModule.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -224,6 +225,24 @@ void normFreeResult(void *allocated) {
   ResultBuffer buffer;
   buffer.allocated = allocated;
   freeResultBuffer(buffer);
+}
+
+/// The huge-page pool behind results and the kernels' own buffers
+/// (HostAllocator.h): writes live bytes, cached bytes, blocks mapped and
+/// blocks reused, in that order, to `stats[0..3]`; returns whether large
+/// blocks go on huge pages at all (NORM_MLIR_HUGE_PAGES).
+int normGetHostMemoryStats(int64_t *stats) {
+  HostAllocatorStats s = getHostAllocatorStats();
+  stats[0] = static_cast<int64_t>(s.liveBytes);
+  stats[1] = static_cast<int64_t>(s.cachedBytes);
+  stats[2] = static_cast<int64_t>(s.mappedBlocks);
+  stats[3] = static_cast<int64_t>(s.reusedBlocks);
+  return hostAllocatorUsesHugePages() ? 1 : 0;
+}
+
+/// Unmaps the pool's cached blocks; returns the bytes given back.
+int64_t normReleaseHostMemory(void) {
+  return static_cast<int64_t>(releaseCachedHostMemory());
 }
 
 } // extern "C"

@@ -26,6 +26,9 @@ namespace {
 /// (a kernel called in a loop gets its result blocks back).
 constexpr size_t kMaxCachedBytes = size_t(1) << 30;
 
+/// The granule blocks are sized in (the x86-64 base page).
+constexpr size_t kSmallPageBytes = 4096;
+
 struct Block {
   void *ptr;
   size_t capacity;
@@ -41,9 +44,12 @@ public:
       errno = ENOMEM;
       return nullptr;
     }
-    size_t capacity =
-        (bytes + norm::kHugePageBytes - 1) / norm::kHugePageBytes *
-        norm::kHugePageBytes;
+    // Whole small pages: a block's tail past its last huge page stays on
+    // small pages, so a result a few KiB over a multiple of 2 MiB (row
+    // buffers placed at an input's page offset are) does not fault in a
+    // whole huge page for them.
+    size_t capacity = (bytes + kSmallPageBytes - 1) / kSmallPageBytes *
+                      kSmallPageBytes;
     {
       std::lock_guard<std::mutex> lock(mutex);
       // The smallest cached block that fits without wasting half of it.
@@ -57,6 +63,8 @@ public:
         cached.erase(best);
         cachedBytes -= block.capacity;
         live[block.ptr] = block.capacity;
+        liveBytes += block.capacity;
+        ++reusedBlocks;
         return block.ptr;
       }
     }
@@ -65,6 +73,8 @@ public:
       return nullptr;
     std::lock_guard<std::mutex> lock(mutex);
     live[ptr] = capacity;
+    liveBytes += capacity;
+    ++mappedBlocks;
     return ptr;
   }
 
@@ -76,15 +86,28 @@ public:
       return false;
     cached.push_back({ptr, it->second});
     cachedBytes += it->second;
+    liveBytes -= it->second;
     live.erase(it);
     // Unmap the oldest blocks beyond the cache limit.
-    while (cachedBytes > kMaxCachedBytes) {
-      Block oldest = cached.front();
-      cached.pop_front();
-      cachedBytes -= oldest.capacity;
-      munmap(oldest.ptr, oldest.capacity);
-    }
+    unmapCachedBeyond(kMaxCachedBytes);
     return true;
+  }
+
+  norm::HostAllocatorStats getStats() {
+    std::lock_guard<std::mutex> lock(mutex);
+    norm::HostAllocatorStats stats;
+    stats.liveBytes = liveBytes;
+    stats.cachedBytes = cachedBytes;
+    stats.mappedBlocks = mappedBlocks;
+    stats.reusedBlocks = reusedBlocks;
+    return stats;
+  }
+
+  size_t releaseCached() {
+    std::lock_guard<std::mutex> lock(mutex);
+    size_t released = cachedBytes;
+    unmapCachedBeyond(0);
+    return released;
   }
 
   /// For the fork handlers (see getPool).
@@ -92,8 +115,19 @@ public:
   void unlock() { mutex.unlock(); }
 
 private:
-  /// `capacity` bytes (a multiple of the huge page size) at a huge-page
-  /// boundary, advised for huge pages before anything touches them.
+  /// Unmaps the oldest cached blocks until at most `limit` bytes stay
+  /// cached. The caller holds the lock.
+  void unmapCachedBeyond(size_t limit) {
+    while (cachedBytes > limit) {
+      Block oldest = cached.front();
+      cached.pop_front();
+      cachedBytes -= oldest.capacity;
+      munmap(oldest.ptr, oldest.capacity);
+    }
+  }
+
+  /// `capacity` bytes (whole small pages) at a huge-page boundary, advised
+  /// for huge pages before anything touches them.
   static void *mapAligned(size_t capacity) {
     size_t span = capacity + norm::kHugePageBytes;
     void *raw = mmap(nullptr, span, PROT_READ | PROT_WRITE,
@@ -117,6 +151,9 @@ private:
   std::unordered_map<void *, size_t> live;
   std::deque<Block> cached;
   size_t cachedBytes = 0;
+  size_t liveBytes = 0;
+  uint64_t mappedBlocks = 0;
+  uint64_t reusedBlocks = 0;
 };
 
 HugePagePool &getPool() {
@@ -145,6 +182,12 @@ bool norm::hostAllocatorUsesHugePages() {
   }();
   return enabled;
 }
+
+norm::HostAllocatorStats norm::getHostAllocatorStats() {
+  return getPool().getStats();
+}
+
+size_t norm::releaseCachedHostMemory() { return getPool().releaseCached(); }
 
 void *norm::hostMalloc(size_t bytes) {
   return isHuge(bytes) ? getPool().allocate(bytes) : std::malloc(bytes);

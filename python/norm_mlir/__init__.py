@@ -9,8 +9,8 @@ when torch is installed.
 """
 
 from ._capi import (CompileError, CompiledModule, NormMLIRError,
-                    compile_module as _compile_module, library_path,
-                    load_library)
+                    compile_module as _compile_module, host_memory_info,
+                    library_path, load_library, release_host_memory)
 from ._ops import (cache_info, clear_cache, compile_count, rms_norm,
                    rms_norm_vjp, scale_norm, scale_norm_vjp, seed_norm,
                    seed_norm_vjp, set_default_options)
@@ -18,7 +18,8 @@ from ._ops import (cache_info, clear_cache, compile_count, rms_norm,
 __all__ = ["compile", "rms_norm", "rms_norm_vjp", "scale_norm",
            "scale_norm_vjp", "seed_norm", "seed_norm_vjp", "CompileError",
            "NormMLIRError", "CompiledModule", "compile_count", "cache_info",
-           "clear_cache", "set_default_options", "library_path"]
+           "clear_cache", "set_default_options", "library_path",
+           "host_memory_info", "release_host_memory"]
 
 # Fail at import, with a message saying how to build, when the library is
 # missing.

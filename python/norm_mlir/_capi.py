@@ -13,7 +13,8 @@ import threading
 import numpy as np
 
 __all__ = ["NormMLIRError", "CompileError", "CompiledModule", "compile_module",
-           "load_library", "library_path"]
+           "load_library", "library_path", "host_memory_info",
+           "release_host_memory"]
 
 
 class NormMLIRError(RuntimeError):
@@ -90,6 +91,8 @@ def load_library():
                       ctypes.POINTER(ctypes.POINTER(ctypes.c_int64)), i,
                       ctypes.POINTER(_NormResult)], i),
         "normFreeResult": ([vp], None),
+        "normGetHostMemoryStats": ([ctypes.POINTER(ctypes.c_int64)], i),
+        "normReleaseHostMemory": ([], ctypes.c_int64),
     }
     for name, (argtypes, restype) in sigs.items():
         fn = getattr(lib, name)
@@ -97,6 +100,28 @@ def load_library():
         fn.restype = restype
     _lib, _lib_path = lib, path
     return lib
+
+
+def host_memory_info():
+    """What the native huge-page pool holds: a dict with ``live_bytes``
+    (blocks of 2 MiB or more in use: results not yet garbage-collected, a
+    kernel's own buffers during a call), ``cached_bytes`` (freed blocks kept
+    for the next call, at most 1 GiB), ``mapped_blocks`` and
+    ``reused_blocks`` (counts since the library was loaded) and
+    ``huge_pages`` (False when ``NORM_MLIR_HUGE_PAGES=0``: then every buffer
+    comes from malloc and the counts stay 0)."""
+    lib = load_library()
+    stats = (ctypes.c_int64 * 4)()
+    huge = lib.normGetHostMemoryStats(stats)
+    return {"live_bytes": stats[0], "cached_bytes": stats[1],
+            "mapped_blocks": stats[2], "reused_blocks": stats[3],
+            "huge_pages": bool(huge)}
+
+
+def release_host_memory():
+    """Gives the pool's cached blocks back to the OS (blocks in use stay);
+    returns the number of bytes released."""
+    return load_library().normReleaseHostMemory()
 
 
 def _last_error():

@@ -25,6 +25,7 @@
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 
 #include <cstddef>
+#include <cstdint>
 
 namespace mlir {
 namespace norm {
@@ -43,6 +44,25 @@ void hostFree(void *ptr);
 /// Whether large blocks go on huge pages: yes, unless the environment sets
 /// NORM_MLIR_HUGE_PAGES=0 (then everything comes from glibc).
 bool hostAllocatorUsesHugePages();
+
+/// What the huge-page pool holds: for embedders that watch their memory, and
+/// for tests that the JIT's allocations reach it. Blocks from glibc are not
+/// counted.
+struct HostAllocatorStats {
+  /// Bytes of huge-page blocks handed out and not freed yet.
+  size_t liveBytes = 0;
+  /// Bytes of freed blocks kept for reuse (at most 1 GiB).
+  size_t cachedBytes = 0;
+  /// Blocks mapped from the kernel, and blocks handed out again from the
+  /// cache, since the process started.
+  uint64_t mappedBlocks = 0;
+  uint64_t reusedBlocks = 0;
+};
+HostAllocatorStats getHostAllocatorStats();
+
+/// Unmaps every cached block (blocks in use stay); returns the bytes given
+/// back. For a long-running process that is done with large shapes.
+size_t releaseCachedHostMemory();
 
 /// The symbols `malloc`, `aligned_alloc` and `free` bound to the functions
 /// above, for ExecutionEngine::registerSymbols.
