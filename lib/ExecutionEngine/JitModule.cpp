@@ -885,10 +885,11 @@ llvm::Error JitModule::call(llvm::StringRef name,
     entry(packed.data());
   else if (!callCatchingAbort(entry, packed.data()))
     return makeError("function '" + name +
-                     "' stopped at a failed runtime check (its message, "
-                     "\"Runtime op verification failed\" and the op, is "
-                     "printed on stdout): the arguments' sizes do not fit "
-                     "its ops");
+                     "' stopped at a failed runtime check or another abort() "
+                     "(a check prints on stdout \"Runtime op verification "
+                     "failed\" and the op when the arguments' sizes do not "
+                     "fit its ops, or a cf.assert's message; a library such "
+                     "as OpenMP prints on stderr)");
 
   // Take ownership of the results. A result buffer may not be ours to
   // free: a constant global (memref.get_global marks it with 0xdeadbeef),

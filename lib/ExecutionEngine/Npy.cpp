@@ -160,11 +160,25 @@ private:
 };
 } // namespace
 
-llvm::Expected<NpyArray> norm::parseNpy(llvm::StringRef bytes,
-                                        llvm::StringRef name) {
-  auto fail = [&](const llvm::Twine &why) {
-    return makeError("bad .npy file '" + name + "': " + why);
-  };
+namespace {
+/// What a .npy header says: the array's type and shape (in `array`, without
+/// data), where its data starts and how many bytes it has.
+struct NpyHeader {
+  NpyArray array;
+  size_t dataStart = 0;
+  uint64_t dataBytes = 0;
+};
+} // namespace
+
+static llvm::Error badNpy(llvm::StringRef name, const llvm::Twine &why) {
+  return makeError("bad .npy file '" + name + "': " + why);
+}
+
+/// Parses the header at the start of `bytes`, which must hold all of it (the
+/// data may be missing).
+static llvm::Expected<NpyHeader> parseNpyHeader(llvm::StringRef bytes,
+                                                llvm::StringRef name) {
+  auto fail = [&](const llvm::Twine &why) { return badNpy(name, why); };
   if (!bytes.starts_with("\x93NUMPY"))
     return fail("missing the \\x93NUMPY magic (not a .npy file)");
   if (bytes.size() < 10)
@@ -223,7 +237,22 @@ llvm::Expected<NpyArray> norm::parseNpy(llvm::StringRef bytes,
       return fail("shape too large");
     numElements *= d;
   }
-  uint64_t dataBytes = numElements * elementSize;
+  NpyHeader parsed;
+  parsed.array = std::move(array);
+  parsed.dataStart = dataStart;
+  parsed.dataBytes = numElements * elementSize;
+  return std::move(parsed);
+}
+
+llvm::Expected<NpyArray> norm::parseNpy(llvm::StringRef bytes,
+                                        llvm::StringRef name) {
+  auto fail = [&](const llvm::Twine &why) { return badNpy(name, why); };
+  llvm::Expected<NpyHeader> header = parseNpyHeader(bytes, name);
+  if (!header)
+    return header.takeError();
+  NpyArray array = std::move(header->array);
+  size_t dataStart = header->dataStart;
+  uint64_t dataBytes = header->dataBytes;
   if (bytes.size() - dataStart < dataBytes)
     return fail("truncated data: expected " + llvm::Twine(dataBytes) +
                 " bytes, found " + llvm::Twine(bytes.size() - dataStart));
@@ -238,7 +267,70 @@ llvm::Expected<NpyArray> norm::parseNpy(llvm::StringRef bytes,
   return std::move(array);
 }
 
+/// Reads a file that is not a regular one (a pipe, a FIFO, a device) as far
+/// as a .npy file can go: the prefix, the header it announces, the data the
+/// header announces and one byte more (trailing data is an error). Reading
+/// to the end instead never stopped on /dev/zero.
+static llvm::Expected<NpyArray> readNpyStream(llvm::StringRef path) {
+  llvm::Expected<llvm::sys::fs::file_t> file =
+      llvm::sys::fs::openNativeFileForRead(path);
+  if (!file)
+    return makeError("cannot open '" + path +
+                     "': " + llvm::toString(file.takeError()));
+  std::string bytes;
+  bool atEnd = false;
+  std::error_code readError;
+  auto readUpTo = [&](uint64_t size) {
+    constexpr size_t kChunk = size_t(1) << 20;
+    while (!atEnd && !readError && bytes.size() < size) {
+      size_t before = bytes.size();
+      size_t want = std::min<uint64_t>(kChunk, size - before);
+      bytes.resize(before + want);
+      llvm::Expected<size_t> got = llvm::sys::fs::readNativeFile(
+          *file, llvm::MutableArrayRef<char>(bytes.data() + before, want));
+      if (!got) {
+        readError = llvm::errorToErrorCode(got.takeError());
+        bytes.resize(before);
+        break;
+      }
+      bytes.resize(before + *got);
+      atEnd = *got == 0;
+    }
+  };
+  // Magic, version and header length (10 bytes for 1.0, 12 for 2.0/3.0),
+  // then the header: a 2.0 header can announce up to 4 GiB, but a header
+  // longer than the data's own limit is not one numpy writes.
+  constexpr size_t kPrefix = 12, kMaxHeader = size_t(1) << 20;
+  readUpTo(kPrefix);
+  size_t headerEnd = kPrefix;
+  if (bytes.size() >= 10 && llvm::StringRef(bytes).starts_with("\x93NUMPY")) {
+    bool v1 = static_cast<uint8_t>(bytes[6]) == 1;
+    size_t length = 0;
+    for (int i = 0, n = v1 ? 2 : 4; i < n && 8 + i < (int)bytes.size(); ++i)
+      length |= static_cast<size_t>(static_cast<uint8_t>(bytes[8 + i]))
+                << (8 * i);
+    headerEnd = (v1 ? 10 : 12) + std::min(length, kMaxHeader);
+  }
+  readUpTo(headerEnd);
+  llvm::Expected<NpyHeader> header = parseNpyHeader(bytes, path);
+  if (header)
+    readUpTo(header->dataStart + header->dataBytes + 1);
+  else
+    llvm::consumeError(header.takeError()); // parseNpy says it again
+  llvm::sys::fs::closeFile(*file);
+  if (readError)
+    return makeError("cannot read '" + path + "': " + readError.message());
+  return parseNpy(bytes, path);
+}
+
 llvm::Expected<NpyArray> norm::readNpyFile(llvm::StringRef path) {
+  // Regular files are mapped; anything else is read only as far as its
+  // header says (readNpyStream).
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file &&
+      status.type() != llvm::sys::fs::file_type::directory_file)
+    return readNpyStream(path);
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);

@@ -15,6 +15,7 @@
 
 #include "Norm/Codegen/CPU/Passes.h"
 #include "Norm/Conversion/Passes.h"
+#include "Norm/Dialect/Norm/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -28,6 +29,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+
+#include <limits>
 
 using namespace mlir;
 
@@ -62,8 +65,13 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   fpm.addPass(createCSEPass());
 
   // 2. Buffers, with identity layouts at function boundaries so that callers
-  // (norm-runner, the C API, mlir-runner) pass plain memref descriptors.
+  // (norm-runner, the C API, mlir-runner) pass plain memref descriptors,
+  // and never written into (a public function's arguments are its caller's
+  // arrays). A loop may yield a new tensor each iteration (a loop over
+  // layers carrying the activations).
+  pm.addNestedPass<func::FuncOp>(createNormReadOnlyArgumentsPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.allowReturnAllocsFromLoops = true;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
@@ -126,10 +134,50 @@ void norm::buildNormLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
+std::string norm::checkCPUPipelineOptions(const CPUPipelineOptions &options) {
+  auto outOfRange = [](StringRef name, int64_t value, int64_t min,
+                       int64_t max) -> std::string {
+    if (value >= min && value <= max)
+      return "";
+    return ("norm-lower-to-cpu: " + name + "=" + Twine(value) +
+            " is out of range (expected " + Twine(min) + " to " + Twine(max) +
+            ")")
+        .str();
+  };
+  constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
+  for (std::string error :
+       {outOfRange("threads", options.threads, 0, kMaxThreads),
+        outOfRange("vector-width", options.vectorWidth, 1, kMaxVectorWidth),
+        outOfRange("unroll", options.unroll, 1, kMaxUnroll),
+        outOfRange("row-block", options.rowBlock, 1, 8),
+        outOfRange("prefetch-distance", options.prefetchDistance, 0, kNoLimit),
+        outOfRange("prefetch-min-bytes", options.prefetchMinBytes, 0,
+                   kNoLimit),
+        outOfRange("prefetch-locality", options.prefetchLocality, -1, 3)})
+    if (!error.empty())
+      return error;
+  return "";
+}
+
 void norm::registerNormLowerToCPUPipeline() {
-  PassPipelineRegistration<CPUPipelineOptions>(
+  // registerPassPipeline rather than PassPipelineRegistration, to reject
+  // options out of range while parsing them, with one line naming the
+  // option, rather than from inside a pass on every function.
+  registerPassPipeline(
       "norm-lower-to-cpu",
       "Lower norm ops (or row-wise linalg on tensors) to the LLVM dialect: "
       "fused over rows, vectorized along D, multithreaded with OpenMP",
-      buildNormLowerToCPUPipeline);
+      [](OpPassManager &pm, StringRef optionsText,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        CPUPipelineOptions options;
+        if (failed(options.parseFromString(optionsText)))
+          return failure();
+        std::string error = checkCPUPipelineOptions(options);
+        if (!error.empty())
+          return errorHandler(error);
+        buildNormLowerToCPUPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)>
+             optionsHandler) { optionsHandler(CPUPipelineOptions()); });
 }

@@ -16,6 +16,7 @@
 #include "Norm/Pipelines/NVVMPipeline.h"
 
 #include "Norm/Codegen/GPU/Passes.h"
+#include "Norm/Dialect/Norm/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -71,7 +72,10 @@ void norm::buildNormLowerToNVVMPipeline(OpPassManager &pm,
   // outliner would then pass vector constants as by-value kernel arguments.
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createCanonicalizerPass());
+  // Never write into the caller's arrays (see norm-read-only-arguments).
+  pm.addNestedPass<func::FuncOp>(createNormReadOnlyArgumentsPass());
   bufferization::OneShotBufferizePassOptions bufOpts;
+  bufOpts.allowReturnAllocsFromLoops = true;
   bufOpts.bufferizeFunctionBoundaries = true;
   bufOpts.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
@@ -140,6 +144,14 @@ bool norm::isKnownNVPTXChip(llvm::StringRef chip) {
   return !info || info->isCPUStringValid(chip);
 }
 
+bool norm::isKnownGPUBinaryFormat(llvm::StringRef format) {
+  // The names gpu-module-to-binary parses; anything else it reports with an
+  // error but without failing, and the module went on with no binary.
+  return llvm::is_contained({"fatbin", "fatbinary", "bin", "binary", "isa",
+                             "assembly", "offloading", "llvm"},
+                            format);
+}
+
 void norm::registerNormNVVMPipeline() {
   // registerPassPipeline rather than PassPipelineRegistration, to reject a
   // chip that LLVM's NVPTX backend does not know while parsing the options:
@@ -155,6 +167,11 @@ void norm::registerNormNVVMPipeline() {
         Options options;
         if (failed(options.parseFromString(optionsText)))
           return failure();
+        if (!isKnownGPUBinaryFormat(options.format))
+          return errorHandler("norm-lower-to-nvvm: format '" + options.format +
+                              "' is not a gpu.binary format (fatbin, bin or "
+                              "isa; also fatbinary, binary, assembly, "
+                              "offloading, llvm)");
         if (!isKnownNVPTXChip(options.chip))
           return errorHandler("norm-lower-to-nvvm: chip '" + options.chip +
                               "' is not an NVPTX processor that LLVM knows "

@@ -54,6 +54,23 @@ assert np.allclose(r, 1 / np.sqrt(np.mean(x[:4].astype(np.float64) ** 2, -1) + 1
 del m, fn
 assert np.allclose(y, ref.rms_norm(x[:4], w), rtol=1e-5, atol=1e-6)
 
+# --- arguments are values ----------------------------------------------------
+# A function whose linalg op takes an argument as `outs` returns a new array
+# and leaves the caller's alone (before, c grew by a @ b at each call).
+ACC = """
+func.func @acc(%a: tensor<4x8xf64>, %b: tensor<8x8xf64>, %c: tensor<4x8xf64>) -> tensor<4x8xf64> {
+  %m = linalg.matmul ins(%a, %b : tensor<4x8xf64>, tensor<8x8xf64>) outs(%c : tensor<4x8xf64>) -> tensor<4x8xf64>
+  return %m : tensor<4x8xf64>
+}
+"""
+acc = norm_mlir.compile(ACC).acc
+a, b = rng.standard_normal((4, 8)), rng.standard_normal((8, 8))
+c = rng.standard_normal((4, 8))
+c0 = c.copy()
+for _ in range(3):
+    assert np.allclose(acc(a, b, c), a @ b + c0, rtol=1e-12, atol=1e-12)
+assert np.array_equal(c, c0), "the argument array was written"
+
 # --- the cache --------------------------------------------------------------
 before = norm_mlir.compile_count()
 x8 = np.ones((3, 40), np.float32)

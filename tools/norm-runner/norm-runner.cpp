@@ -417,8 +417,8 @@ int main(int argc, char **argv) {
     if (!resultType)
       return fail("entry function '" + entryName +
                   "' must take no arguments and return void, i32, i64 or "
-                  "f32 (it has no tensor signature: the module was given in "
-                  "the LLVM dialect)");
+                  "f32 (no tensor signature is known for it: it is private, "
+                  "or the module was given in the LLVM dialect)");
     return runMain(**jit, *resultType);
   }
   std::string known;

@@ -9,6 +9,8 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+#include <string>
+
 namespace mlir {
 class OpPassManager;
 namespace norm {
@@ -16,15 +18,15 @@ namespace norm {
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
-      llvm::cl::desc("f32 lanes per vector register (16 for AVX-512, 8 for AVX2)"),
+      llvm::cl::desc("f32 lanes per vector register (16 for AVX-512, 8 for AVX2; 1 to 1024)"),
       llvm::cl::init(16)};
   PassOptions::Option<int64_t> unroll{
       *this, "unroll",
-      llvm::cl::desc("Independent vectors per step along D (reduction accumulators)"),
+      llvm::cl::desc("Independent vectors per step along D (reduction accumulators; 1 to 64)"),
       llvm::cl::init(4)};
   PassOptions::Option<int64_t> threads{
       *this, "threads",
-      llvm::cl::desc("OpenMP threads over rows: 0 = all cores, 1 = serial code without OpenMP"),
+      llvm::cl::desc("OpenMP threads over rows: 0 = all cores, 1 = serial code without OpenMP (at most 4096)"),
       llvm::cl::init(0)};
   PassOptions::Option<bool> nontemporal{
       *this, "nontemporal",
@@ -77,7 +79,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 void buildNormLowerToCPUPipeline(OpPassManager &pm,
                                  const CPUPipelineOptions &options);
 
-/// Registers `norm-lower-to-cpu` with the global pass pipeline registry.
+/// Why `options` cannot be lowered with (the first out-of-range option, named
+/// as on the command line), or an empty string when they can. The passes
+/// check their own options too; this says it once, before any pass runs.
+std::string checkCPUPipelineOptions(const CPUPipelineOptions &options);
+
+/// Registers `norm-lower-to-cpu` with the global pass pipeline registry; its
+/// options are checked (checkCPUPipelineOptions) when the pipeline is parsed.
 void registerNormLowerToCPUPipeline();
 
 } // namespace norm

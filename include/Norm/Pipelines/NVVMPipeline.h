@@ -61,6 +61,10 @@ std::string defaultCudaToolkit();
 /// true when this LLVM has no NVPTX backend (serialization then fails).
 bool isKnownNVPTXChip(llvm::StringRef chip);
 
+/// Whether `format` names a gpu.binary format that gpu-module-to-binary
+/// parses ("fatbin", "bin", "isa" and their long names, "offloading").
+bool isKnownGPUBinaryFormat(llvm::StringRef format);
+
 void buildNormLowerToNVVMPipeline(OpPassManager &pm,
                                   const NormNVVMPipelineOptions &options);
 

@@ -208,12 +208,15 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// a remark says so.
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    // Blocks are vectorized up to 8 rows (norm-vectorize-rows).
-    if (numThreads < 1 || rowTile < 0 || rowBlock < 1 || rowBlock > 8 ||
-        cacheBytes < 0) {
+    // Blocks are vectorized up to 8 rows (norm-vectorize-rows). The thread
+    // count becomes OpenMP's num_threads: libomp starts every one of them,
+    // and a count in the hundreds of thousands ran the host out of
+    // processes.
+    if (numThreads < 1 || numThreads > norm::kMaxThreads || rowTile < 0 ||
+        rowBlock < 1 || rowBlock > 8 || cacheBytes < 0) {
       func.emitError() << "norm-tile-rows: invalid options: threads = "
-                       << static_cast<int64_t>(numThreads)
-                       << " (expected >= 1), row-tile = "
+                       << static_cast<int64_t>(numThreads) << " (expected 1 to "
+                       << norm::kMaxThreads << "), row-tile = "
                        << static_cast<int64_t>(rowTile)
                        << " (expected >= 0), row-block = "
                        << static_cast<int64_t>(rowBlock)

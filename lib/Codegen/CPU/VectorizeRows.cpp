@@ -233,10 +233,15 @@ struct NormVectorizeRowsPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (vectorWidth < 1 || unroll < 1) {
+    // Bounded so that vector-width x unroll (x rows of a block) cannot
+    // overflow: 2^63 - 1 lanes became vector<-4xf32> in the output.
+    if (vectorWidth < 1 || vectorWidth > norm::kMaxVectorWidth || unroll < 1 ||
+        unroll > norm::kMaxUnroll) {
       func.emitError() << "norm-vectorize-rows: invalid options: vector-width = "
-                       << static_cast<int64_t>(vectorWidth) << ", unroll = "
-                       << static_cast<int64_t>(unroll) << " (both expected >= 1)";
+                       << static_cast<int64_t>(vectorWidth) << " (expected 1 to "
+                       << norm::kMaxVectorWidth << "), unroll = "
+                       << static_cast<int64_t>(unroll) << " (expected 1 to "
+                       << norm::kMaxUnroll << ")";
       return signalPassFailure();
     }
     MLIRContext *ctx = &getContext();

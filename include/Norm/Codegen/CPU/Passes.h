@@ -23,6 +23,13 @@ namespace norm {
 /// so norm-prefetch-rows leaves them alone.
 constexpr llvm::StringLiteral kPipelinedSweepsAttrName = "norm.pipelined_sweeps";
 
+/// Upper bounds of the options that size loops and vectors (the passes reject
+/// larger values with a diagnostic): OpenMP threads (norm-tile-rows' chunks),
+/// f32 lanes per vector and vectors per step (norm-vectorize-rows).
+constexpr int64_t kMaxThreads = 4096;
+constexpr int64_t kMaxVectorWidth = 1024;
+constexpr int64_t kMaxUnroll = 64;
+
 /// Elementwise fusion that also fuses multi-use producers read through a
 /// permutation map (see norm-fuse-elementwise).
 void populateNormElementwiseFusionPatterns(RewritePatternSet &patterns);

@@ -59,4 +59,47 @@ def NormAutodiffPass : Pass<"norm-autodiff", "ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// NormReadOnlyArguments
+//===----------------------------------------------------------------------===//
+
+def NormReadOnlyArgumentsPass
+    : Pass<"norm-read-only-arguments", "func::FuncOp"> {
+  let summary = "Keep bufferization from writing into a public function's "
+                "tensor arguments";
+  let description = [{
+    Marks every tensor argument of a public function with a body
+    `bufferization.writable = false`, unless it already carries that
+    attribute, so that one-shot bufferization with function boundaries
+    copies such an argument before an op writes into it instead of reusing
+    the caller's buffer.
+
+    Why: tensors are values. Upstream bufferization treats function
+    arguments as writable, so `linalg.matmul ... outs(%c)` or a
+    `linalg.generic` whose `outs` is an argument accumulated into the
+    caller's array: each `norm-runner --bench` repetition, or each call from
+    Python, added to the result of the one before. norm ops write into
+    fresh tensors (`tensor.empty`), so their kernels get no copies. Private
+    functions are left alone (bufferization sees all their callers), and an
+    embedder that wants in-place updates of an argument says so with
+    `bufferization.writable = true`.
+
+    Example:
+
+    ```mlir
+    func.func @f(%a: tensor<4x8xf32>, %b: tensor<8x8xf32>, %c: tensor<4x8xf32>)
+        -> tensor<4x8xf32>
+    // becomes
+    func.func @f(%a: tensor<4x8xf32> {bufferization.writable = false},
+                 %b: tensor<8x8xf32> {bufferization.writable = false},
+                 %c: tensor<4x8xf32> {bufferization.writable = false})
+        -> tensor<4x8xf32>
+    ```
+
+    Part of `norm-lower-to-cpu` and `norm-lower-to-nvvm`, before
+    `one-shot-bufferize`.
+  }];
+  let dependentDialects = ["bufferization::BufferizationDialect"];
+}
+
 #endif // NORM_DIALECT_NORM_TRANSFORMS_PASSES_TD
