@@ -980,5 +980,17 @@ llvm::Error JitModule::invokeMain(llvm::StringRef name,
   llvm::SmallVector<void *, 1> packed;
   if (resultType != "void")
     packed.push_back(result);
-  return engine->invokePacked(name, packed);
+  if (!catchFailedChecks)
+    return engine->invokePacked(name, packed);
+  // A failed cf.assert (or runtime check) in the entry becomes an error
+  // rather than a crash report asking for a bug report.
+  llvm::Expected<void (*)(void **)> entry = engine->lookupPacked(name);
+  if (!entry)
+    return entry.takeError();
+  if (!callCatchingAbort(*entry, packed.data()))
+    return makeError("entry function '" + name +
+                     "' aborted: a cf.assert or runtime check failed (its "
+                     "message is printed on stdout), or a library it calls "
+                     "aborted (its message is on stderr)");
+  return llvm::Error::success();
 }
