@@ -229,9 +229,11 @@ void normFreeResult(void *allocated) {
 
 /// The huge-page pool behind results and the kernels' own buffers
 /// (HostAllocator.h): writes live bytes, cached bytes, blocks mapped and
-/// blocks reused, in that order, to `stats[0..3]`; returns whether large
-/// blocks go on huge pages at all (NORM_MLIR_HUGE_PAGES).
+/// blocks reused, in that order, to `stats[0..3]` (unless null); returns
+/// whether large blocks go on huge pages at all (NORM_MLIR_HUGE_PAGES).
 int normGetHostMemoryStats(int64_t *stats) {
+  if (!stats)
+    return hostAllocatorUsesHugePages() ? 1 : 0;
   HostAllocatorStats s = getHostAllocatorStats();
   stats[0] = static_cast<int64_t>(s.liveBytes);
   stats[1] = static_cast<int64_t>(s.cachedBytes);

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -26,8 +27,16 @@ namespace {
 /// (a kernel called in a loop gets its result blocks back).
 constexpr size_t kMaxCachedBytes = size_t(1) << 30;
 
-/// The granule blocks are sized in (the x86-64 base page).
-constexpr size_t kSmallPageBytes = 4096;
+/// The granule blocks are sized in: the base page (4 KiB on x86-64; 16 or
+/// 64 KiB on some arm64 kernels, where munmap of a 4 KiB-aligned tail
+/// would fail).
+size_t smallPageBytes() {
+  static const size_t bytes = [] {
+    long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? static_cast<size_t>(page) : size_t(4096);
+  }();
+  return bytes;
+}
 
 struct Block {
   void *ptr;
@@ -48,8 +57,8 @@ public:
     // small pages, so a result a few KiB over a multiple of 2 MiB (row
     // buffers placed at an input's page offset are) does not fault in a
     // whole huge page for them.
-    size_t capacity = (bytes + kSmallPageBytes - 1) / kSmallPageBytes *
-                      kSmallPageBytes;
+    size_t page = smallPageBytes();
+    size_t capacity = (bytes + page - 1) / page * page;
     {
       std::lock_guard<std::mutex> lock(mutex);
       // The smallest cached block that fits without wasting half of it.

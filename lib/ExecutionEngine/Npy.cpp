@@ -16,6 +16,7 @@
 
 #include "Norm/ExecutionEngine/HostAllocator.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -268,59 +269,98 @@ llvm::Expected<NpyArray> norm::parseNpy(llvm::StringRef bytes,
 }
 
 /// Reads a file that is not a regular one (a pipe, a FIFO, a device) as far
-/// as a .npy file can go: the prefix, the header it announces, the data the
-/// header announces and one byte more (trailing data is an error). Reading
-/// to the end instead never stopped on /dev/zero.
+/// as a .npy file can go: the prefix, the header it announces, then the data
+/// the header announces straight into the array's buffer (allocated first,
+/// so a header announcing more than memory holds is an error, not an abort),
+/// then one byte more to catch trailing data. Reading to the end instead
+/// never stopped on /dev/zero.
 static llvm::Expected<NpyArray> readNpyStream(llvm::StringRef path) {
   llvm::Expected<llvm::sys::fs::file_t> file =
       llvm::sys::fs::openNativeFileForRead(path);
   if (!file)
     return makeError("cannot open '" + path +
                      "': " + llvm::toString(file.takeError()));
-  std::string bytes;
-  bool atEnd = false;
-  std::error_code readError;
-  auto readUpTo = [&](uint64_t size) {
-    constexpr size_t kChunk = size_t(1) << 20;
-    while (!atEnd && !readError && bytes.size() < size) {
-      size_t before = bytes.size();
-      size_t want = std::min<uint64_t>(kChunk, size - before);
-      bytes.resize(before + want);
+  auto closeOnExit = llvm::make_scope_exit(
+      [&] { llvm::sys::fs::closeFile(*file); });
+  // Fills `buffer[0..size)` from the file; returns the bytes read (fewer at
+  // the end of the file).
+  auto readInto = [&](char *buffer, uint64_t size) -> llvm::Expected<uint64_t> {
+    constexpr uint64_t kChunk = uint64_t(1) << 20;
+    uint64_t done = 0;
+    while (done < size) {
       llvm::Expected<size_t> got = llvm::sys::fs::readNativeFile(
-          *file, llvm::MutableArrayRef<char>(bytes.data() + before, want));
-      if (!got) {
-        readError = llvm::errorToErrorCode(got.takeError());
-        bytes.resize(before);
+          *file, llvm::MutableArrayRef<char>(buffer + done,
+                                             std::min(kChunk, size - done)));
+      if (!got)
+        return makeError("cannot read '" + path +
+                         "': " + llvm::toString(got.takeError()));
+      if (*got == 0)
         break;
-      }
-      bytes.resize(before + *got);
-      atEnd = *got == 0;
+      done += *got;
     }
+    return done;
+  };
+  std::string head;
+  auto readHeadUpTo = [&](uint64_t size) -> llvm::Error {
+    size_t before = head.size();
+    if (size <= before)
+      return llvm::Error::success();
+    head.resize(size);
+    llvm::Expected<uint64_t> got = readInto(head.data() + before, size - before);
+    if (!got)
+      return got.takeError();
+    head.resize(before + *got);
+    return llvm::Error::success();
   };
   // Magic, version and header length (10 bytes for 1.0, 12 for 2.0/3.0),
-  // then the header: a 2.0 header can announce up to 4 GiB, but a header
-  // longer than the data's own limit is not one numpy writes.
+  // then the header (a 2.0 header may announce up to 4 GiB; none that numpy
+  // writes comes near 1 MiB).
   constexpr size_t kPrefix = 12, kMaxHeader = size_t(1) << 20;
-  readUpTo(kPrefix);
+  if (llvm::Error err = readHeadUpTo(kPrefix))
+    return std::move(err);
   size_t headerEnd = kPrefix;
-  if (bytes.size() >= 10 && llvm::StringRef(bytes).starts_with("\x93NUMPY")) {
-    bool v1 = static_cast<uint8_t>(bytes[6]) == 1;
+  if (head.size() >= 10 && llvm::StringRef(head).starts_with("\x93NUMPY")) {
+    bool v1 = static_cast<uint8_t>(head[6]) == 1;
     size_t length = 0;
-    for (int i = 0, n = v1 ? 2 : 4; i < n && 8 + i < (int)bytes.size(); ++i)
-      length |= static_cast<size_t>(static_cast<uint8_t>(bytes[8 + i]))
+    for (size_t i = 0, n = v1 ? 2 : 4; i < n && 8 + i < head.size(); ++i)
+      length |= static_cast<size_t>(static_cast<uint8_t>(head[8 + i]))
                 << (8 * i);
     headerEnd = (v1 ? 10 : 12) + std::min(length, kMaxHeader);
   }
-  readUpTo(headerEnd);
-  llvm::Expected<NpyHeader> header = parseNpyHeader(bytes, path);
-  if (header)
-    readUpTo(header->dataStart + header->dataBytes + 1);
-  else
-    llvm::consumeError(header.takeError()); // parseNpy says it again
-  llvm::sys::fs::closeFile(*file);
-  if (readError)
-    return makeError("cannot read '" + path + "': " + readError.message());
-  return parseNpy(bytes, path);
+  if (llvm::Error err = readHeadUpTo(headerEnd))
+    return std::move(err);
+  llvm::Expected<NpyHeader> header = parseNpyHeader(head, path);
+  if (!header)
+    return header.takeError();
+  // What was read past the header (a short header length) is data.
+  llvm::StringRef early = llvm::StringRef(head).drop_front(
+      std::min<size_t>(header->dataStart, head.size()));
+  uint64_t dataBytes = header->dataBytes;
+  if (early.size() > dataBytes)
+    return badNpy(path, "trailing bytes after the data");
+  NpyArray array = std::move(header->array);
+  array.buffer = AlignedBuffer(dataBytes);
+  if (!array.buffer)
+    return badNpy(path, "its header announces " + llvm::Twine(dataBytes) +
+                            " bytes of data, more than can be allocated");
+  char *data = static_cast<char *>(array.buffer.data());
+  if (!early.empty())
+    std::memcpy(data, early.data(), early.size());
+  llvm::Expected<uint64_t> got =
+      readInto(data + early.size(), dataBytes - early.size());
+  if (!got)
+    return got.takeError();
+  uint64_t found = early.size() + *got;
+  if (found < dataBytes)
+    return badNpy(path, "truncated data: expected " + llvm::Twine(dataBytes) +
+                            " bytes, found " + llvm::Twine(found));
+  char extra;
+  llvm::Expected<uint64_t> more = readInto(&extra, 1);
+  if (!more)
+    return more.takeError();
+  if (*more)
+    return badNpy(path, "trailing bytes after the data");
+  return std::move(array);
 }
 
 llvm::Expected<NpyArray> norm::readNpyFile(llvm::StringRef path) {

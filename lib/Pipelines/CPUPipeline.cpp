@@ -156,6 +156,12 @@ std::string norm::checkCPUPipelineOptions(const CPUPipelineOptions &options) {
         outOfRange("prefetch-locality", options.prefetchLocality, -1, 3)})
     if (!error.empty())
       return error;
+  // Both are at most 2^10 and 2^6 here, so the product cannot overflow.
+  if (options.vectorWidth * options.unroll > kMaxLanesPerStep)
+    return ("norm-lower-to-cpu: vector-width x unroll = " +
+            Twine(options.vectorWidth * options.unroll) +
+            " lanes per step is more than " + Twine(kMaxLanesPerStep))
+        .str();
   return "";
 }
 

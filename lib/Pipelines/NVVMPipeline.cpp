@@ -72,10 +72,14 @@ void norm::buildNormLowerToNVVMPipeline(OpPassManager &pm,
   // outliner would then pass vector constants as by-value kernel arguments.
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createCanonicalizerPass());
-  // Never write into the caller's arrays (see norm-read-only-arguments).
-  pm.addNestedPass<func::FuncOp>(createNormReadOnlyArgumentsPass());
+  // Never write into the caller's host arrays (see norm-read-only-
+  // arguments). Not with memory=device: the arguments are device pointers,
+  // which a protective copy would read on the host. Loops yielding new
+  // tensors stay an error here: this pipeline has no buffer deallocation,
+  // so each iteration's buffer would leak.
+  if (options.memory == "host")
+    pm.addNestedPass<func::FuncOp>(createNormReadOnlyArgumentsPass());
   bufferization::OneShotBufferizePassOptions bufOpts;
-  bufOpts.allowReturnAllocsFromLoops = true;
   bufOpts.bufferizeFunctionBoundaries = true;
   bufOpts.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;

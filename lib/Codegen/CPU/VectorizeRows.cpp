@@ -236,12 +236,14 @@ struct NormVectorizeRowsPass
     // Bounded so that vector-width x unroll (x rows of a block) cannot
     // overflow: 2^63 - 1 lanes became vector<-4xf32> in the output.
     if (vectorWidth < 1 || vectorWidth > norm::kMaxVectorWidth || unroll < 1 ||
-        unroll > norm::kMaxUnroll) {
+        unroll > norm::kMaxUnroll ||
+        vectorWidth * unroll > norm::kMaxLanesPerStep) {
       func.emitError() << "norm-vectorize-rows: invalid options: vector-width = "
                        << static_cast<int64_t>(vectorWidth) << " (expected 1 to "
                        << norm::kMaxVectorWidth << "), unroll = "
                        << static_cast<int64_t>(unroll) << " (expected 1 to "
-                       << norm::kMaxUnroll << ")";
+                       << norm::kMaxUnroll << "), their product at most "
+                       << norm::kMaxLanesPerStep;
       return signalPassFailure();
     }
     MLIRContext *ctx = &getContext();

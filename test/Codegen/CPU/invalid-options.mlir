@@ -9,6 +9,7 @@
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{vector-width=0})" 2>&1 | FileCheck %s --check-prefix=WIDTH
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{vector-width=9223372036854775807})" 2>&1 | FileCheck %s --check-prefix=MAXWIDTH
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{unroll=65})" 2>&1 | FileCheck %s --check-prefix=PUNROLL
+// RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{vector-width=1024 unroll=64})" 2>&1 | FileCheck %s --check-prefix=LANES
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{prefetch-locality=4})" 2>&1 | FileCheck %s --check-prefix=LOCALITY
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{prefetch-distance=-1})" 2>&1 | FileCheck %s --check-prefix=DISTANCE
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(norm-lower-to-cpu{prefetch-min-bytes=-1})" 2>&1 | FileCheck %s --check-prefix=AHEAD
@@ -17,6 +18,7 @@
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(func.func(norm-tile-rows{row-block=9}))" 2>&1 | FileCheck %s --check-prefix=TILEBLOCK
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(func.func(norm-vectorize-rows{unroll=-2}))" 2>&1 | FileCheck %s --check-prefix=UNROLL
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(func.func(norm-vectorize-rows{vector-width=1025}))" 2>&1 | FileCheck %s --check-prefix=VWIDTH
+// RUN: not norm-opt %s --pass-pipeline="builtin.module(func.func(norm-vectorize-rows{vector-width=512 unroll=16}))" 2>&1 | FileCheck %s --check-prefix=VLANES
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(func.func(norm-prefetch-rows{locality=4}))" 2>&1 | FileCheck %s --check-prefix=PLOCALITY
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(func.func(norm-tile-rows{cache-bytes=-1}))" 2>&1 | FileCheck %s --check-prefix=CACHE
 // RUN: not norm-opt %s --pass-pipeline="builtin.module(func.func(norm-nontemporal-stores{min-bytes=-1}))" 2>&1 | FileCheck %s --check-prefix=NTMIN
@@ -31,14 +33,16 @@
 // WIDTH: error: norm-lower-to-cpu: vector-width=0 is out of range (expected 1 to 1024)
 // MAXWIDTH: error: norm-lower-to-cpu: vector-width=9223372036854775807 is out of range (expected 1 to 1024)
 // PUNROLL: error: norm-lower-to-cpu: unroll=65 is out of range (expected 1 to 64)
+// LANES: error: norm-lower-to-cpu: vector-width x unroll = 65536 lanes per step is more than 4096
 // LOCALITY: error: norm-lower-to-cpu: prefetch-locality=4 is out of range (expected -1 to 3)
 // DISTANCE: error: norm-lower-to-cpu: prefetch-distance=-1 is out of range (expected 0 to 9223372036854775807)
 // AHEAD: error: norm-lower-to-cpu: prefetch-min-bytes=-1 is out of range (expected 0 to 9223372036854775807)
 // TILETHREADS: error: norm-tile-rows: invalid options: threads = 0 (expected 1 to 4096)
 // TILEMANY: error: norm-tile-rows: invalid options: threads = 4097 (expected 1 to 4096)
 // TILEBLOCK: error: norm-tile-rows: invalid options: {{.*}}row-block = 9 (expected 1 to 8)
-// UNROLL: error: norm-vectorize-rows: invalid options: vector-width = 16 (expected 1 to 1024), unroll = -2 (expected 1 to 64)
-// VWIDTH: error: norm-vectorize-rows: invalid options: vector-width = 1025 (expected 1 to 1024), unroll = 4 (expected 1 to 64)
+// UNROLL: error: norm-vectorize-rows: invalid options: vector-width = 16 (expected 1 to 1024), unroll = -2 (expected 1 to 64), their product at most 4096
+// VWIDTH: error: norm-vectorize-rows: invalid options: vector-width = 1025 (expected 1 to 1024), unroll = 4 (expected 1 to 64), their product at most 4096
+// VLANES: error: norm-vectorize-rows: invalid options: vector-width = 512 (expected 1 to 1024), unroll = 16 (expected 1 to 64), their product at most 4096
 // PLOCALITY: error: norm-prefetch-rows: invalid options: locality = 4 (expected 0..3, or -1 for the default)
 // CACHE: error: norm-tile-rows: invalid options: {{.*}}cache-bytes = -1 (expected >= 0)
 // NTMIN: error: norm-nontemporal-stores: invalid options: min-bytes = -1 (expected >= 0)

@@ -96,8 +96,9 @@ def NormReadOnlyArgumentsPass
         -> tensor<4x8xf32>
     ```
 
-    Part of `norm-lower-to-cpu` and `norm-lower-to-nvvm`, before
-    `one-shot-bufferize`.
+    Part of `norm-lower-to-cpu` and of `norm-lower-to-nvvm{memory=host}`,
+    before `one-shot-bufferize` (with `memory=device` the arguments are
+    device pointers, which a copy on the host cannot read).
   }];
   let dependentDialects = ["bufferization::BufferizationDialect"];
 }
