@@ -1296,6 +1296,13 @@ struct SeeDNormGradToGPU : public NormPattern<SeeDNormGradOp> {
 /// The most SeeDNorm heads the GPU kernels take (see checkSupported).
 constexpr int64_t kMaxGPUHeads = 128;
 
+/// The longest rows the GPU kernels take: a thread keeps its chunks of the
+/// row in registers, unrolled, 16 f32 chunks (64 values) each at 65536
+/// elements and 1024 threads per row. Longer rows grew the code linearly
+/// (D = 2^24: 3 MB of IR; 2^32 did not finish) and could not fit the
+/// registers anyway.
+constexpr int64_t kMaxGPURowElements = 65536;
+
 /// The GPU lowering picks its row mapping from a static D: diagnose anything
 /// else up front, by name, rather than as a failed legalization.
 LogicalResult checkSupported(Operation *root) {
@@ -1316,6 +1323,12 @@ LogicalResult checkSupported(Operation *root) {
     }
     if (d < 1) {
       op->emitOpError("GPU lowering needs a non-empty normalized dimension");
+      return WalkResult::interrupt();
+    }
+    if (d > kMaxGPURowElements) {
+      op->emitOpError("GPU lowering keeps a row in registers: the normalized "
+                      "dimension may have at most ")
+          << kMaxGPURowElements << " elements, got " << d;
       return WalkResult::interrupt();
     }
     // The SeeDNorm kernels keep one running sum per head in registers, with

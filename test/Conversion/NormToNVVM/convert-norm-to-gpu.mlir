@@ -54,6 +54,17 @@ func.func @dynamic_d(%x: tensor<8x?xf32>, %w: tensor<?xf32>) -> tensor<8x?xf32> 
 
 // -----
 
+// A thread keeps its chunks of the row in registers, unrolled: rows longer
+// than 65536 elements are refused (2^32 used to unroll until it ran out of
+// time and memory).
+func.func @row_too_long(%x: tensor<1x131072xf32>, %w: tensor<131072xf32>) -> tensor<1x131072xf32> {
+  // expected-error @+1 {{GPU lowering keeps a row in registers: the normalized dimension may have at most 65536 elements, got 131072}}
+  %y = norm.rmsnorm %x, %w : (tensor<1x131072xf32>, tensor<131072xf32>) -> tensor<1x131072xf32>
+  return %y : tensor<1x131072xf32>
+}
+
+// -----
+
 // One register sum per head, unrolled: more than 128 heads are refused (1024
 // heads used to keep ptxas busy for minutes).
 func.func @too_many_heads(%dy: tensor<8x2048xf32>, %x: tensor<8x2048xf32>, %a: tensor<2048xf32>) -> tensor<8x2048xf32> {
