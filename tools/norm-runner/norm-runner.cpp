@@ -355,9 +355,14 @@ int main(int argc, char **argv) {
   // call returns an error: line-buffered stdout keeps that message ahead of
   // the error on stderr.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  llvm::setBugReportMsg("norm-runner crashed: please report the input and "
-                        "the command line (frames without names below are "
-                        "in JIT-compiled code).\n");
+  // A failed cf.assert on an OpenMP worker thread cannot be turned into an
+  // error (only the calling thread's abort is caught): it lands here, after
+  // its message.
+  llvm::setBugReportMsg(
+      "norm-runner crashed. If a runtime check or cf.assert printed its "
+      "message above (from a parallel region, where it cannot be caught), the "
+      "input is at fault; otherwise please report the input and the command "
+      "line (frames without names below are in JIT-compiled code).\n");
   cl::HideUnrelatedOptions(runnerCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
