@@ -232,13 +232,13 @@ void normFreeResult(void *allocated) {
 /// blocks reused, in that order, to `stats[0..3]` (unless null); returns
 /// whether large blocks go on huge pages at all (NORM_MLIR_HUGE_PAGES).
 int normGetHostMemoryStats(int64_t *stats) {
-  if (!stats)
-    return hostAllocatorUsesHugePages() ? 1 : 0;
-  HostAllocatorStats s = getHostAllocatorStats();
-  stats[0] = static_cast<int64_t>(s.liveBytes);
-  stats[1] = static_cast<int64_t>(s.cachedBytes);
-  stats[2] = static_cast<int64_t>(s.mappedBlocks);
-  stats[3] = static_cast<int64_t>(s.reusedBlocks);
+  if (stats) {
+    HostAllocatorStats s = getHostAllocatorStats();
+    stats[0] = static_cast<int64_t>(s.liveBytes);
+    stats[1] = static_cast<int64_t>(s.cachedBytes);
+    stats[2] = static_cast<int64_t>(s.mappedBlocks);
+    stats[3] = static_cast<int64_t>(s.reusedBlocks);
+  }
   return hostAllocatorUsesHugePages() ? 1 : 0;
 }
 

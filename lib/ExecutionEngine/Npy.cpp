@@ -175,10 +175,19 @@ static llvm::Error badNpy(llvm::StringRef name, const llvm::Twine &why) {
   return makeError("bad .npy file '" + name + "': " + why);
 }
 
-/// Parses the header at the start of `bytes`, which must hold all of it (the
-/// data may be missing).
-static llvm::Expected<NpyHeader> parseNpyHeader(llvm::StringRef bytes,
-                                                llvm::StringRef name) {
+namespace {
+/// Where the header dict of a .npy file lies: after the magic, the version
+/// and the header length; the data starts at `end`.
+struct NpyHeaderSpan {
+  size_t start, end;
+};
+} // namespace
+
+/// The header span of the .npy file starting with `bytes`: the magic, the
+/// version and the header length must be there (10 bytes for 1.0, 12 for
+/// 2.0/3.0); the header itself need not be.
+static llvm::Expected<NpyHeaderSpan> parseNpyHeaderSpan(llvm::StringRef bytes,
+                                                        llvm::StringRef name) {
   auto fail = [&](const llvm::Twine &why) { return badNpy(name, why); };
   if (!bytes.starts_with("\x93NUMPY"))
     return fail("missing the \\x93NUMPY magic (not a .npy file)");
@@ -203,9 +212,21 @@ static llvm::Expected<NpyHeader> parseNpyHeader(llvm::StringRef bytes,
                 llvm::Twine(static_cast<unsigned>(
                     static_cast<uint8_t>(bytes[7]))));
   }
-  if (bytes.size() < headerStart + headerLen)
+  return NpyHeaderSpan{headerStart, headerStart + headerLen};
+}
+
+/// Parses the header at the start of `bytes`, which must hold all of it (the
+/// data may be missing).
+static llvm::Expected<NpyHeader> parseNpyHeader(llvm::StringRef bytes,
+                                                llvm::StringRef name) {
+  auto fail = [&](const llvm::Twine &why) { return badNpy(name, why); };
+  llvm::Expected<NpyHeaderSpan> span = parseNpyHeaderSpan(bytes, name);
+  if (!span)
+    return span.takeError();
+  if (bytes.size() < span->end)
     return fail("truncated header");
-  llvm::StringRef header = bytes.substr(headerStart, headerLen);
+  size_t dataStart = span->end;
+  llvm::StringRef header = bytes.slice(span->start, span->end);
 
   std::string descr;
   bool fortranOrder = false;
@@ -230,7 +251,6 @@ static llvm::Expected<NpyHeader> parseNpyHeader(llvm::StringRef bytes,
     return fail("unsupported dtype '" + descr +
                 "' (supported: '<f2', '<f4', '<f8')");
 
-  size_t dataStart = headerStart + headerLen;
   size_t elementSize = getNpyDTypeSize(array.dtype);
   uint64_t numElements = 1;
   for (int64_t d : array.shape) {
@@ -280,8 +300,7 @@ static llvm::Expected<NpyArray> readNpyStream(llvm::StringRef path) {
   if (!file)
     return makeError("cannot open '" + path +
                      "': " + llvm::toString(file.takeError()));
-  auto closeOnExit = llvm::make_scope_exit(
-      [&] { llvm::sys::fs::closeFile(*file); });
+  llvm::scope_exit closeOnExit([&] { llvm::sys::fs::closeFile(*file); });
   // Fills `buffer[0..size)` from the file; returns the bytes read (fewer at
   // the end of the file).
   auto readInto = [&](char *buffer, uint64_t size) -> llvm::Expected<uint64_t> {
@@ -312,48 +331,35 @@ static llvm::Expected<NpyArray> readNpyStream(llvm::StringRef path) {
     head.resize(before + *got);
     return llvm::Error::success();
   };
-  // Magic, version and header length (10 bytes for 1.0, 12 for 2.0/3.0),
-  // then the header (a 2.0 header may announce up to 4 GiB; none that numpy
-  // writes comes near 1 MiB).
-  constexpr size_t kPrefix = 12, kMaxHeader = size_t(1) << 20;
+  // Magic, version and header length (at most 12 bytes), then the header
+  // (a 2.0 header may announce up to 4 GiB; none that numpy writes comes
+  // near 1 MiB: past that, parseNpyHeader says the header is truncated).
+  constexpr size_t kPrefix = 12, kMaxHeaderEnd = size_t(1) << 20;
   if (llvm::Error err = readHeadUpTo(kPrefix))
     return std::move(err);
-  size_t headerEnd = kPrefix;
-  if (head.size() >= 10 && llvm::StringRef(head).starts_with("\x93NUMPY")) {
-    bool v1 = static_cast<uint8_t>(head[6]) == 1;
-    size_t length = 0;
-    for (size_t i = 0, n = v1 ? 2 : 4; i < n && 8 + i < head.size(); ++i)
-      length |= static_cast<size_t>(static_cast<uint8_t>(head[8 + i]))
-                << (8 * i);
-    headerEnd = (v1 ? 10 : 12) + std::min(length, kMaxHeader);
-  }
-  if (llvm::Error err = readHeadUpTo(headerEnd))
+  llvm::Expected<NpyHeaderSpan> span = parseNpyHeaderSpan(head, path);
+  if (!span)
+    return span.takeError();
+  if (llvm::Error err = readHeadUpTo(std::min(span->end, kMaxHeaderEnd)))
     return std::move(err);
   llvm::Expected<NpyHeader> header = parseNpyHeader(head, path);
   if (!header)
     return header.takeError();
-  // What was read past the header (a short header length) is data.
-  llvm::StringRef early = llvm::StringRef(head).drop_front(
-      std::min<size_t>(header->dataStart, head.size()));
+  // A header that parses is longer than the prefix, so `head` ends where
+  // the data starts: the data goes straight into the array's buffer.
   uint64_t dataBytes = header->dataBytes;
-  if (early.size() > dataBytes)
-    return badNpy(path, "trailing bytes after the data");
   NpyArray array = std::move(header->array);
   array.buffer = AlignedBuffer(dataBytes);
   if (!array.buffer)
     return badNpy(path, "its header announces " + llvm::Twine(dataBytes) +
                             " bytes of data, more than can be allocated");
-  char *data = static_cast<char *>(array.buffer.data());
-  if (!early.empty())
-    std::memcpy(data, early.data(), early.size());
-  llvm::Expected<uint64_t> got =
-      readInto(data + early.size(), dataBytes - early.size());
-  if (!got)
-    return got.takeError();
-  uint64_t found = early.size() + *got;
-  if (found < dataBytes)
+  llvm::Expected<uint64_t> found =
+      readInto(static_cast<char *>(array.buffer.data()), dataBytes);
+  if (!found)
+    return found.takeError();
+  if (*found < dataBytes)
     return badNpy(path, "truncated data: expected " + llvm::Twine(dataBytes) +
-                            " bytes, found " + llvm::Twine(found));
+                            " bytes, found " + llvm::Twine(*found));
   char extra;
   llvm::Expected<uint64_t> more = readInto(&extra, 1);
   if (!more)

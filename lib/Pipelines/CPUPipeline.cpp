@@ -149,7 +149,7 @@ std::string norm::checkCPUPipelineOptions(const CPUPipelineOptions &options) {
        {outOfRange("threads", options.threads, 0, kMaxThreads),
         outOfRange("vector-width", options.vectorWidth, 1, kMaxVectorWidth),
         outOfRange("unroll", options.unroll, 1, kMaxUnroll),
-        outOfRange("row-block", options.rowBlock, 1, 8),
+        outOfRange("row-block", options.rowBlock, 1, kMaxRowBlock),
         outOfRange("prefetch-distance", options.prefetchDistance, 0, kNoLimit),
         outOfRange("prefetch-min-bytes", options.prefetchMinBytes, 0,
                    kNoLimit),

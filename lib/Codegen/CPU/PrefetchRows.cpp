@@ -187,8 +187,10 @@ struct NormPrefetchRowsPass
     if (prefetchCached || l2CacheBytes <= 0 || !type.hasStaticShape() ||
         !type.getElementType().isIntOrFloat())
       return false;
-    int64_t bits = type.getNumElements() * type.getElementTypeBitWidth();
-    return llvm::divideCeil(bits, 8) <= l2CacheBytes / 2;
+    // elements x width <= 8 x (L2 / 2) bits, without the product (a huge
+    // static shape would overflow it).
+    return type.getNumElements() <=
+           l2CacheBytes / 2 * 8 / type.getElementTypeBitWidth();
   }
 
   /// The target's L2 size in bytes (0: unknown), see staysInL2.

@@ -208,19 +208,19 @@ struct NormTileRowsPass : norm::impl::NormTileRowsBase<NormTileRowsPass> {
   /// a remark says so.
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    // Blocks are vectorized up to 8 rows (norm-vectorize-rows). The thread
-    // count becomes OpenMP's num_threads: libomp starts every one of them,
-    // and a count in the hundreds of thousands ran the host out of
+    // The thread count becomes OpenMP's num_threads: libomp starts every one
+    // of them, and a count in the hundreds of thousands ran the host out of
     // processes.
     if (numThreads < 1 || numThreads > norm::kMaxThreads || rowTile < 0 ||
-        rowBlock < 1 || rowBlock > 8 || cacheBytes < 0) {
+        rowBlock < 1 || rowBlock > norm::kMaxRowBlock || cacheBytes < 0) {
       func.emitError() << "norm-tile-rows: invalid options: threads = "
                        << static_cast<int64_t>(numThreads) << " (expected 1 to "
                        << norm::kMaxThreads << "), row-tile = "
                        << static_cast<int64_t>(rowTile)
                        << " (expected >= 0), row-block = "
                        << static_cast<int64_t>(rowBlock)
-                       << " (expected 1 to 8), cache-bytes = "
+                       << " (expected 1 to " << norm::kMaxRowBlock
+                       << "), cache-bytes = "
                        << static_cast<int64_t>(cacheBytes)
                        << " (expected >= 0)";
       return signalPassFailure();

@@ -25,10 +25,12 @@ constexpr llvm::StringLiteral kPipelinedSweepsAttrName = "norm.pipelined_sweeps"
 
 /// Upper bounds of the options that size loops and vectors (the passes reject
 /// larger values with a diagnostic): OpenMP threads (norm-tile-rows' chunks),
+/// rows per block (norm-vectorize-rows vectorizes blocks of up to 8 rows),
 /// f32 lanes per vector, vectors per step, and lanes per step, their product
 /// (norm-vectorize-rows): 1024 x 64 lanes made LLVM's x86 instruction
 /// selection abort ("SmallVector unable to grow"); 1024 x 32 still compiled.
 constexpr int64_t kMaxThreads = 4096;
+constexpr int64_t kMaxRowBlock = 8;
 constexpr int64_t kMaxVectorWidth = 1024;
 constexpr int64_t kMaxUnroll = 64;
 constexpr int64_t kMaxLanesPerStep = 4096;
